@@ -1,0 +1,63 @@
+"""The "Therapists" group and what its members may do in the Wagtail admin.
+
+Kept in code and applied after every migrate, so a permission added by a later feature
+reaches existing installations without a hand-made data migration.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+from .models import THERAPISTS_GROUP
+
+# (app_label, codename) pairs every therapist holds.
+THERAPIST_PERMISSIONS = [
+    ("wagtailadmin", "access_admin"),
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
+    ("clients", "add_client"),
+    ("clients", "change_client"),
+    ("clients", "view_client"),
+    ("clients", "add_couple"),
+    ("clients", "change_couple"),
+    ("clients", "view_couple"),
+    ("clients", "view_auditevent"),
+    ("homework", "add_practice"),
+    ("homework", "change_practice"),
+    ("homework", "view_practice"),
+    ("homework", "add_assignment"),
+    ("homework", "change_assignment"),
+    ("homework", "view_assignment"),
+    ("homework", "view_reflection"),
+    ("homework", "add_sessionsummary"),
+    ("homework", "view_sessionsummary"),
+]
+
+# Page permissions on the site's home page and below.
+THERAPIST_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+
+
+def ensure_therapists_group(**kwargs):
+    from wagtail.models import GroupPagePermission, Page
+
+    group, _ = Group.objects.get_or_create(name=THERAPISTS_GROUP)
+    wanted = []
+    for app_label, codename in THERAPIST_PERMISSIONS:
+        perm = Permission.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        ).first()
+        if perm is not None:
+            wanted.append(perm)
+    group.permissions.add(*wanted)
+
+    home = Page.objects.filter(depth=2).first()
+    if home is not None:
+        for codename in THERAPIST_PAGE_PERMISSIONS:
+            perm = Permission.objects.filter(
+                content_type__app_label="wagtailcore", codename=codename
+            ).first()
+            if perm is not None:
+                GroupPagePermission.objects.get_or_create(group=group, page=home, permission=perm)
+    return group

@@ -1,0 +1,282 @@
+import uuid
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+THERAPISTS_GROUP = "Therapists"
+
+
+def validate_timezone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError("Choose a time zone from the list, e.g. Europe/London.")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractUser):
+    """Everyone who signs in: therapists (Wagtail admin) and clients (portal).
+
+    - The e-mail address is the sign-in name, unique regardless of case.
+    - Therapists belong to the "Therapists" group; the practice owner is a superuser.
+    - Clients have a `client_profile` and no admin access.
+    """
+
+    username = None
+    email = models.EmailField("e-mail address", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_therapist(self):
+        return self.is_superuser or self.groups.filter(name=THERAPISTS_GROUP).exists()
+
+
+class ClientQuerySet(models.QuerySet):
+    def for_therapist(self, user):
+        """Clients this user may see: their own, or everyone's for the practice owner."""
+        if user.is_superuser:
+            return self
+        return self.filter(therapist=user)
+
+    def active(self):
+        return self.filter(archived=False)
+
+
+class Client(models.Model):
+    """A person in therapy with a portal login, owned by exactly one therapist."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_profile"
+    )
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="clients"
+    )
+    full_name = models.CharField(max_length=150)
+    preferred_name = models.CharField(
+        max_length=80, blank=True, help_text="What the portal and e-mails call them."
+    )
+    timezone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text="Weeks and reminders follow this time zone.",
+    )
+    archived = models.BooleanField(default=False)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def display_name(self):
+        return self.preferred_name or self.full_name.split(" ")[0]
+
+    @property
+    def email(self):
+        return self.user.email
+
+    @property
+    def zoneinfo(self):
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def couple(self):
+        """The couple this client belongs to, or None."""
+        return Couple.objects.filter(models.Q(partner_a=self) | models.Q(partner_b=self)).first()
+
+    def local_now(self):
+        return timezone.now().astimezone(self.zoneinfo)
+
+
+class CoupleQuerySet(models.QuerySet):
+    def for_therapist(self, user):
+        if user.is_superuser:
+            return self
+        return self.filter(therapist=user)
+
+    def active(self):
+        return self.filter(archived=False)
+
+
+class Couple(models.Model):
+    """Two clients of the same therapist, seen together."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="couples"
+    )
+    partner_a = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    partner_b = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    archived = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CoupleQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(partner_a=models.F("partner_b")),
+                name="couple_partners_differ",
+            ),
+            models.UniqueConstraint(fields=["partner_a"], name="couple_partner_a_once"),
+            models.UniqueConstraint(fields=["partner_b"], name="couple_partner_b_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.partner_a.display_name} & {self.partner_b.display_name}"
+
+    def save(self, *args, **kwargs):
+        if self.partner_a_id and not self.therapist_id:
+            self.therapist_id = self.partner_a.therapist_id
+        self.full_clean()
+        super().save(*args, **kwargs)
+
+    @property
+    def partners(self):
+        return [self.partner_a, self.partner_b]
+
+    def partner_of(self, client):
+        return self.partner_b if client.pk == self.partner_a_id else self.partner_a
+
+    def clean(self):
+        a, b = self.partner_a_id and self.partner_a, self.partner_b_id and self.partner_b
+        if a and b:
+            if a.pk == b.pk:
+                raise ValidationError("A couple needs two different clients.")
+            if a.therapist_id != b.therapist_id:
+                raise ValidationError("Both partners must be clients of the same therapist.")
+            if self.therapist_id and a.therapist_id != self.therapist_id:
+                raise ValidationError("Both partners must be clients of this couple's therapist.")
+            taken = Couple.objects.exclude(pk=self.pk).filter(
+                models.Q(partner_a__in=[a, b]) | models.Q(partner_b__in=[a, b])
+            )
+            if taken.exists():
+                raise ValidationError("One of these clients is already in a couple.")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Audit events are append-only.")
+
+    def delete(self):
+        raise PermissionError("Audit events are append-only.")
+
+    def for_therapist(self, user):
+        if user.is_superuser:
+            return self
+        return self.filter(therapist=user)
+
+
+class AuditEvent(models.Model):
+    """Append-only record of sign-ins and of every read or export of health information.
+
+    - Never holds health content: only who, what, which client, when and from where.
+    - `client` is kept as a label too, so the record outlives a deleted client.
+    """
+
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        SIGN_OUT = "sign_out", "Signed out"
+        INVITATION_SENT = "invitation_sent", "Invitation sent"
+        INVITATION_USED = "invitation_used", "Invitation used"
+        PASSWORD_RESET = "password_reset", "Password reset"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        LOCKOUT_CLEARED = "lockout_cleared", "Sign-in lock cleared"
+        VIEW = "view", "Viewed health information"
+        EXPORT = "export", "Exported data"
+        DOWNLOAD = "download", "Downloaded a document"
+        CLIENT_DELETED = "client_deleted", "Client deleted"
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=32, choices=Action.choices)
+    client = models.ForeignKey(
+        Client, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    client_label = models.CharField(max_length=64, blank=True, help_text="Client's id.")
+    # The therapist whose client this concerns, so the event stays visible to them.
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["therapist", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.actor_label or 'anonymous'}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only.")

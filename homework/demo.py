@@ -1,0 +1,5 @@
+"""Demo practice, assignments and reflections for seed_demo."""
+
+
+def seed(people, blog):
+    return {}

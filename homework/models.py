@@ -1,0 +1,304 @@
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable
+from wagtail.search import index
+
+
+class Practice(index.Indexed, ClusterableModel):
+    """A reusable exercise from an article, with the prompts a client reflects on."""
+
+    title = models.CharField(max_length=200)
+    instructions = RichTextField(features=["bold", "italic", "ol", "ul", "link"])
+    source_article = models.ForeignKey(
+        "blog.ArticlePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="practices",
+        help_text="The article this practice comes from; clients get a link to reread it.",
+    )
+    default_weeks = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Suggested number of weeks when assigning it."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("instructions"),
+        FieldPanel("source_article"),
+        FieldPanel("default_weeks"),
+        MultiFieldPanel(
+            [InlinePanel("prompts", min_num=1, label="Prompt")], heading="Reflection prompts"
+        ),
+    ]
+
+    search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class PracticePrompt(Orderable):
+    """One question a client answers each week."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", "Free text"
+        SCALE = "scale", "Scale from 1 to 10"
+        YES_NO = "yes_no", "Yes or no"
+        COUNT = "count", "A count"
+
+    practice = ParentalKey(Practice, on_delete=models.CASCADE, related_name="prompts")
+    key = models.UUIDField(default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    question = models.CharField(max_length=300)
+    help_text = models.CharField(max_length=300, blank=True)
+    required = models.BooleanField(default=True)
+    scale_low_label = models.CharField(
+        max_length=60, blank=True, help_text="Scale only: what 1 means."
+    )
+    scale_high_label = models.CharField(
+        max_length=60, blank=True, help_text="Scale only: what 10 means."
+    )
+    flag_at_or_below = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Scale only: flag an answer at or below this number for your attention.",
+    )
+
+    panels = [
+        FieldPanel("kind"),
+        FieldPanel("question"),
+        FieldPanel("help_text"),
+        FieldPanel("required"),
+        FieldPanel("scale_low_label"),
+        FieldPanel("scale_high_label"),
+        FieldPanel("flag_at_or_below"),
+    ]
+
+    def __str__(self):
+        return self.question
+
+    def snapshot(self):
+        """The prompt as a plain dict, copied into an assignment when it is made."""
+        return {
+            "key": str(self.key),
+            "kind": self.kind,
+            "question": self.question,
+            "help_text": self.help_text,
+            "required": self.required,
+            "scale_low_label": self.scale_low_label,
+            "scale_high_label": self.scale_high_label,
+            "flag_at_or_below": self.flag_at_or_below,
+        }
+
+
+class Assignment(models.Model):
+    """A practice given to one client or one couple, weekly, for a number of weeks.
+
+    - Exactly one of `client` and `couple` is set (a database constraint).
+    - `prompts` is a copy of the practice's prompts when assigned; later edits to the
+      practice never change what old answers meant.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        FINISHED = "finished", "Finished"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class PartnerVisibility(models.TextChoices):
+        THERAPIST_ONLY = "therapist_only", "Only the therapist reads each partner's reflection"
+        MUTUAL = "mutual", "Partners read each other's once both have submitted that week"
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="assignments")
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    client = models.ForeignKey(
+        "clients.Client",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    couple = models.ForeignKey(
+        "clients.Couple",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    start_date = models.DateField()
+    weeks = models.PositiveSmallIntegerField(default=4)
+    week_ends_on = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.SUNDAY)
+    note = models.TextField(blank=True, max_length=2000, help_text="Shown to the client.")
+    partner_visibility = models.CharField(
+        max_length=20, choices=PartnerVisibility.choices, default=PartnerVisibility.THERAPIST_ONLY
+    )
+    prompts = models.JSONField(default=list, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(client__isnull=False, couple__isnull=True)
+                    | models.Q(client__isnull=True, couple__isnull=False)
+                ),
+                name="assignment_client_xor_couple",
+            ),
+            models.CheckConstraint(condition=models.Q(weeks__gte=1), name="assignment_weeks_min"),
+        ]
+
+    def __str__(self):
+        return f"{self.practice} for {self.client or self.couple}"
+
+
+class Reflection(models.Model):
+    """One client's answers for one week of one assignment; a draft until submitted."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reflections")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="reflections"
+    )
+    week = models.PositiveSmallIntegerField()
+    answers = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Bumped on every save; a save that names an older version is refused (two tabs).
+    version = models.PositiveIntegerField(default=1)
+    flagged = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assignment", "week", "client"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "client", "week"], name="one_reflection_per_week"
+            )
+        ]
+
+    def __str__(self):
+        return f"Week {self.week} of {self.assignment}"
+
+
+class ReminderLog(models.Model):
+    """One row per reminder sent; the unique constraint makes a second send impossible."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
+    week = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "client", "week"], name="one_reminder_per_week"
+            )
+        ]
+
+    def __str__(self):
+        return f"Reminder for week {self.week}"
+
+
+def private_storage():
+    """Session summaries never go to the public media storage."""
+    return storages["private"]
+
+
+def summary_upload_to(instance, filename):
+    return f"summaries/{instance.uuid}.pdf"
+
+
+class SessionSummary(models.Model):
+    """A session-prep PDF for one client or couple over a date range, rendered in the background."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RENDERING = "rendering", "Rendering"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="session_summaries"
+    )
+    client = models.ForeignKey(
+        "clients.Client",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="session_summaries",
+    )
+    couple = models.ForeignKey(
+        "clients.Couple",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="session_summaries",
+    )
+    since = models.DateField()
+    until = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    failure_reason = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(
+        storage=private_storage,
+        upload_to=summary_upload_to,
+        blank=True,
+    )
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    size_bytes = models.PositiveIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name_plural = "session summaries"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(client__isnull=False, couple__isnull=True)
+                    | models.Q(client__isnull=True, couple__isnull=False)
+                ),
+                name="summary_client_xor_couple",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(until__gte=models.F("since")), name="summary_range_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Session summary {self.since} to {self.until}"
