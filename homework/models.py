@@ -1,8 +1,12 @@
+import datetime
 import uuid
+import zoneinfo
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
+from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -103,6 +107,41 @@ class PracticePrompt(Orderable):
         }
 
 
+@dataclass(frozen=True)
+class Week:
+    """One numbered week of an assignment, in the client's time zone.
+
+    - `starts_on`..`ends_on` are local calendar dates, both included.
+    - It opens at local midnight on `starts_on` and closes `HOMEWORK_GRACE_HOURS` after
+      local midnight at the end of `ends_on`.
+    """
+
+    number: int
+    starts_on: datetime.date
+    ends_on: datetime.date
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+
+    @property
+    def due_at(self):
+        """The end of the week's last day (before the grace period)."""
+        return self.closes_at - datetime.timedelta(hours=settings.HOMEWORK_GRACE_HOURS)
+
+    def is_open(self, now=None):
+        now = now or timezone.now()
+        return self.opens_at <= now < self.closes_at
+
+    def is_closed(self, now=None):
+        return (now or timezone.now()) >= self.closes_at
+
+    def is_upcoming(self, now=None):
+        return (now or timezone.now()) < self.opens_at
+
+
+def _local_midnight(day, tz):
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+
+
 class Assignment(models.Model):
     """A practice given to one client or one couple, weekly, for a number of weeks.
 
@@ -177,6 +216,70 @@ class Assignment(models.Model):
     def __str__(self):
         return f"{self.practice} for {self.client or self.couple}"
 
+    # --- Weeks ---------------------------------------------------------------------------
+
+    @property
+    def tz(self):
+        """Weeks follow the client's time zone; a couple's follow the first partner's."""
+        person = self.client if self.client_id else self.couple.partner_a
+        return zoneinfo.ZoneInfo(person.timezone)
+
+    @property
+    def first_week_ends_on(self):
+        """The first `week_ends_on` weekday at least six days after the start.
+
+        So the first week is never shorter than seven days.
+        """
+        earliest = self.start_date + datetime.timedelta(days=6)
+        return earliest + datetime.timedelta(days=(self.week_ends_on - earliest.weekday()) % 7)
+
+    def week(self, number):
+        if not 1 <= number <= self.weeks:
+            raise ValueError(f"Week {number} is outside 1..{self.weeks}.")
+        tz = self.tz
+        ends_on = self.first_week_ends_on + datetime.timedelta(weeks=number - 1)
+        starts_on = self.start_date if number == 1 else ends_on - datetime.timedelta(days=6)
+        grace = datetime.timedelta(hours=settings.HOMEWORK_GRACE_HOURS)
+        return Week(
+            number=number,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            opens_at=_local_midnight(starts_on, tz),
+            closes_at=_local_midnight(ends_on + datetime.timedelta(days=1), tz) + grace,
+        )
+
+    def all_weeks(self):
+        return [self.week(n) for n in range(1, self.weeks + 1)]
+
+    @property
+    def ends_on(self):
+        return self.week(self.weeks).ends_on
+
+    def week_on(self, day):
+        """The week containing the local date `day`, or None outside the assignment."""
+        if day < self.start_date or day > self.ends_on:
+            return None
+        if day <= self.first_week_ends_on:
+            return self.week(1)
+        return self.week(
+            1 + (day - self.first_week_ends_on - datetime.timedelta(days=1)).days // 7 + 1
+        )
+
+    def current_week(self, now=None):
+        """The week whose dates hold today in the client's time zone, or None."""
+        now = now or timezone.now()
+        return self.week_on(now.astimezone(self.tz).date())
+
+    def open_weeks(self, now=None):
+        """Weeks that accept a reflection now (this week, and last week in its grace period)."""
+        now = now or timezone.now()
+        return [w for w in self.all_weeks() if w.is_open(now)]
+
+    @property
+    def people(self):
+        """The clients who write reflections for this assignment."""
+        return [self.client] if self.client_id else self.couple.partners
+
 
 class Reflection(models.Model):
     """One client's answers for one week of one assignment; a draft until submitted."""
@@ -210,6 +313,17 @@ class Reflection(models.Model):
 
     def __str__(self):
         return f"Week {self.week} of {self.assignment}"
+
+    def flagged_keys(self):
+        """Keys of scale prompts answered at or below the prompt's flag threshold."""
+        keys = []
+        for prompt in self.assignment.prompts:
+            threshold = prompt.get("flag_at_or_below")
+            value = self.answers.get(prompt["key"])
+            is_scale = prompt["kind"] == "scale" and isinstance(value, int)
+            if is_scale and threshold is not None and value <= threshold:
+                keys.append(prompt["key"])
+        return keys
 
 
 class ReminderLog(models.Model):

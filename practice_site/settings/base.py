@@ -248,6 +248,17 @@ CSRF_COOKIE_HTTPONLY = False  # the draft autosave reads it to send the X-CSRFTo
 # reached directly and the header is ignored (so a forged header changes nothing).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
+# --- Clients and the portal ------------------------------------------------------------------
+
+# --- Homework -------------------------------------------------------------------------------
+
+# Hours after a week's last day during which its reflection may still be written or edited.
+HOMEWORK_GRACE_HOURS = env.int("HOMEWORK_GRACE_HOURS", default=48)
+
+# --- Session summaries ----------------------------------------------------------------------
+
+# --- Logging --------------------------------------------------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
