@@ -1,5 +1,6 @@
-"""Demo articles for seed_demo. Filled in by the blog."""
+"""Demo articles for seed_demo."""
 
 
-def seed(people):
+def seed(people, practices):
+    """Returns the demo content other apps refer to, by name."""
     return {}

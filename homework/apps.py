@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class HomeworkConfig(AppConfig):
     name = "homework"
     verbose_name = "Homework"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .schedules import ensure_schedules
+
+        post_migrate.connect(ensure_schedules, sender=self)

@@ -24,8 +24,9 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             people = clients_demo.seed()
-            blog = blog_demo.seed(people)
-            homework_demo.seed(people, blog)
+            practices = homework_demo.seed_practices()
+            blog = blog_demo.seed(people, practices)
+            homework_demo.seed(people, practices, blog)
 
         password = clients_demo.demo_password()
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))

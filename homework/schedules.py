@@ -1,0 +1,15 @@
+"""The scheduled tasks, created once by name after every migrate.
+
+A schedule is looked up by its name, so a deploy or a restart never adds a second one,
+and catch-up is off, so downtime is never followed by a burst of missed runs.
+"""
+
+from django_q.models import Schedule
+
+# name -> (dotted task path, schedule type, minutes between runs for MINUTES)
+SCHEDULES: dict[str, dict] = {}
+
+
+def ensure_schedules(**kwargs):
+    for name, spec in SCHEDULES.items():
+        Schedule.objects.update_or_create(name=name, defaults=spec)
