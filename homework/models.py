@@ -5,7 +5,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.storage import storages
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -354,14 +356,36 @@ def summary_upload_to(instance, filename):
     return f"summaries/{instance.uuid}.pdf"
 
 
+class SessionSummaryQuerySet(models.QuerySet):
+    def for_therapist(self, user):
+        """Summaries of this user's own clients and couples (every one for the owner)."""
+        if user.is_superuser:
+            return self
+        return self.filter(models.Q(client__therapist=user) | models.Q(couple__therapist=user))
+
+    def for_subject(self, *, client=None, couple=None):
+        return self.filter(client=client) if client is not None else self.filter(couple=couple)
+
+    def in_progress(self):
+        return self.filter(status__in=[self.model.Status.QUEUED, self.model.Status.RENDERING])
+
+
 class SessionSummary(models.Model):
-    """A session-prep PDF for one client or couple over a date range, rendered in the background."""
+    """A session-prep PDF for one client or couple over a date range, rendered in the background.
+
+    - Exactly one of `client` and `couple` is set; `since`..`until` are dates, both included.
+    - queued -> rendering -> ready or failed; a ready file is deleted after
+      `SUMMARY_RETENTION_DAYS` and the row becomes expired (kept, so the list stays honest).
+    - The file lives in the private storage, which has no URL: only the download view,
+      which checks ownership and writes an audit event, ever reads it.
+    """
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         RENDERING = "rendering", "Rendering"
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Deleted after the retention period"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     therapist = models.ForeignKey(
@@ -395,8 +419,12 @@ class SessionSummary(models.Model):
     size_bytes = models.PositiveIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     requested_at = models.DateTimeField(auto_now_add=True)
+    # When it was last handed to the queue; the sweeper re-queues what waits too long.
+    queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SessionSummaryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_at"]
@@ -416,3 +444,84 @@ class SessionSummary(models.Model):
 
     def __str__(self):
         return f"Session summary {self.since} to {self.until}"
+
+    @property
+    def subject(self):
+        return self.client if self.client_id else self.couple
+
+    @property
+    def people(self):
+        return [self.client] if self.client_id else self.couple.partners
+
+    @property
+    def is_in_progress(self):
+        return self.status in (self.Status.QUEUED, self.Status.RENDERING)
+
+    @property
+    def download_filename(self):
+        """No name in it: a file name shows in download lists and shared folders."""
+        return f"session-prep-{self.until.isoformat()}.pdf"
+
+    @property
+    def render_seconds(self):
+        if self.status == self.Status.READY and self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+    @classmethod
+    def default_range(cls, *, client=None, couple=None, today=None):
+        """(since, until) to offer: from the day after the previous summary, or the last four weeks.
+
+        - A previous summary that already reaches today offers its own range again.
+        - Failed summaries do not count: nothing was read.
+        """
+        today = today or timezone.localdate()
+        previous = (
+            cls.objects.for_subject(client=client, couple=couple)
+            .exclude(status=cls.Status.FAILED)
+            .order_by("-until", "-requested_at")
+            .values_list("since", "until")
+            .first()
+        )
+        if previous is None:
+            return today - datetime.timedelta(weeks=4), today
+        since, until = previous
+        if until < today:
+            return until + datetime.timedelta(days=1), today
+        return min(since, today), today
+
+    @classmethod
+    def request(cls, *, therapist, since, until, client=None, couple=None):
+        """Return (summary, created): the one already queued or rendering for this range, if any.
+
+        The caller enqueues the render of a new one (see `homework.tasks`).
+        """
+        subject = client if client is not None else couple
+        with transaction.atomic():
+            # Two clicks at once queue one render: the subject's row is the lock.
+            type(subject).objects.select_for_update().filter(pk=subject.pk).first()
+            existing = (
+                cls.objects.for_subject(client=client, couple=couple)
+                .in_progress()
+                .filter(since=since, until=until)
+                .first()
+            )
+            if existing is not None:
+                return existing, False
+            summary = cls.objects.create(
+                therapist=therapist,
+                client=client,
+                couple=couple,
+                since=since,
+                until=until,
+                queued_at=timezone.now(),
+            )
+        return summary, True
+
+
+@receiver(post_delete, sender=SessionSummary)
+def delete_summary_file(sender, instance, **kwargs):
+    """A deleted summary (or a deleted client's, by cascade) takes its PDF with it."""
+    if instance.file:
+        name, storage = instance.file.name, instance.file.storage
+        transaction.on_commit(lambda: storage.delete(name))
