@@ -8,6 +8,9 @@ class ClientsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)
         from .groups import ensure_therapists_group
 
-        post_migrate.connect(ensure_therapists_group, sender=self)
+        # After every app's migrate, not only ours: permissions of apps listed after this
+        # one (and Wagtail's) exist only once their own post_migrate has run.
+        post_migrate.connect(ensure_therapists_group, dispatch_uid="ensure_therapists_group")

@@ -24,3 +24,52 @@ def send_templated(name, to, context):
         )
     message.send()
     return message
+
+
+def _link(url_name, user, tokens):
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    path = reverse(url_name, args=[uid, tokens.make_token(user)])
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def send_invitation(client):
+    """The invitation to set a password; stamps `invited_at`. Any earlier link stays valid
+    until it expires or a password is set (which ends every link at once)."""
+    from django.utils import timezone
+
+    from .tokens import invitation_tokens
+
+    message = send_templated(
+        "invitation",
+        client.email,
+        {
+            "name": client.display_name,
+            "therapist_name": client.therapist.get_full_name() or client.therapist.email,
+            "link": _link("portal:invitation", client.user, invitation_tokens),
+            "days": settings.CLIENT_INVITATION_DAYS,
+        },
+    )
+    client.invited_at = timezone.now()
+    client.save(update_fields=["invited_at", "updated_at"])
+    return message
+
+
+def send_password_reset(client):
+    """A reset link, or a fresh invitation for someone who never set a password."""
+    from .tokens import password_reset_tokens
+
+    if not client.user.has_usable_password():
+        return send_invitation(client)
+    return send_templated(
+        "password_reset",
+        client.email,
+        {
+            "name": client.display_name,
+            "link": _link("portal:password_reset_confirm", client.user, password_reset_tokens),
+            "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        },
+    )

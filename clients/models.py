@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
 
 THERAPISTS_GROUP = "Therapists"
 
@@ -136,6 +138,14 @@ class Client(models.Model):
     def local_now(self):
         return timezone.now().astimezone(self.zoneinfo)
 
+    @property
+    def status_label(self):
+        if self.archived:
+            return "Archived"
+        if self.user.has_usable_password():
+            return "Active"
+        return "Invited" if self.invited_at else "Not invited yet"
+
 
 class CoupleQuerySet(models.QuerySet):
     def for_therapist(self, user):
@@ -205,6 +215,9 @@ class Couple(models.Model):
 
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
+        # Only detaching a deleted person (on_delete=SET_NULL) is allowed: the labels stay.
+        if set(kwargs) <= {"actor", "client", "therapist"} and not any(kwargs.values()):
+            return super().update(**kwargs)
         raise PermissionError("Audit events are append-only.")
 
     def delete(self):
@@ -280,3 +293,30 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events are append-only.")
+
+
+DEFAULT_CRISIS_NOTICE = (
+    "<p>This portal is not watched around the clock. If you are in danger or thinking about "
+    "harming yourself, call your local emergency number now, or go to the nearest emergency "
+    "department.</p>"
+)
+
+
+@register_setting(icon="warning")
+class PortalSettings(BaseSiteSetting):
+    """What every portal page shows, set by the therapist in Settings → Client portal."""
+
+    crisis_notice = RichTextField(
+        features=["bold", "italic", "link"],
+        default=DEFAULT_CRISIS_NOTICE,
+        help_text="Shown on every portal page: where to turn in a crisis (phone lines, "
+        "emergency numbers). Keep it short.",
+    )
+    contact_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Optional: how clients reach you between sessions, e.g. 'E-mail me at …'.",
+    )
+
+    class Meta:
+        verbose_name = "Client portal"

@@ -1,10 +1,26 @@
-from django.contrib.auth import views as auth_views
+"""The client portal, under /portal/ (namespace `portal`)."""
+
 from django.urls import path
+
+from .views import portal
 
 app_name = "portal"
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="clients/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", auth_views.LoginView.as_view(template_name="clients/login.html"), name="dashboard"),
+    path("", portal.dashboard, name="dashboard"),
+    path("login/", portal.SignInView.as_view(), name="login"),
+    path("logout/", portal.sign_out, name="logout"),
+    path("session/", portal.session_status, name="session"),
+    path("signed-in/", portal.signed_in, name="signed_in"),
+    path("profile/", portal.profile, name="profile"),
+    path("data/", portal.your_data, name="data"),
+    path("password/", portal.PasswordChangeView.as_view(), name="password_change"),
+    path("password/reset/", portal.password_reset, name="password_reset"),
+    path("password/reset/sent/", portal.password_reset_sent, name="password_reset_sent"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        portal.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("welcome/<uidb64>/<token>/", portal.InvitationView.as_view(), name="invitation"),
 ]

@@ -2,3 +2,36 @@
 
 Someone else's object is a 404.
 """
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from clients.access import get_client_for_therapist, get_couple_for_therapist
+
+from .models import Assignment
+
+# --- Assignments and reflections -------------------------------------------------------------
+
+
+def get_assignment_for_client(request, uuid):
+    """An assignment the signed-in client writes for (their own or their couple's)."""
+    return get_object_or_404(Assignment.objects.for_client(request.client).with_people(), uuid=uuid)
+
+
+def get_week_for_client(request, uuid, number):
+    """(assignment, week) for the signed-in client; a week outside the assignment is a 404."""
+    assignment = get_assignment_for_client(request, uuid)
+    if not 1 <= number <= assignment.weeks:
+        raise Http404("No such week.")
+    return assignment, assignment.week(number)
+
+
+def get_assignment_for_therapist(request, pk):
+    return get_object_or_404(Assignment.objects.for_therapist(request.user).with_people(), pk=pk)
+
+
+def get_recipient_for_therapist(request, client_pk=None, couple_pk=None):
+    """(client, couple) with exactly one set, each the therapist's own, else a 404."""
+    if couple_pk is not None:
+        return None, get_couple_for_therapist(request, couple_pk)
+    return get_client_for_therapist(request, client_pk), None

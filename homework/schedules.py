@@ -13,3 +13,19 @@ SCHEDULES: dict[str, dict] = {}
 def ensure_schedules(**kwargs):
     for name, spec in SCHEDULES.items():
         Schedule.objects.update_or_create(name=name, defaults=spec)
+
+
+# --- Homework: reminders and the therapist's digest ---------------------------------------------
+
+SCHEDULES["homework reminders"] = {
+    "func": "homework.tasks.send_due_reminders",
+    "schedule_type": Schedule.MINUTES,
+    "minutes": 15,
+    "repeats": -1,
+}
+SCHEDULES["homework therapist digest"] = {
+    "func": "homework.tasks.send_therapist_digests",
+    "schedule_type": Schedule.MINUTES,
+    "minutes": 15,
+    "repeats": -1,
+}

@@ -1,7 +1,16 @@
+from django.middleware.csrf import get_token
+from django.templatetags.static import static
+from django.urls import include, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Practice
+from .models import Assignment, Practice, Reflection
 
 
 class PracticeViewSet(SnippetViewSet):
@@ -15,3 +24,123 @@ class PracticeViewSet(SnippetViewSet):
 
 
 register_snippet(PracticeViewSet)
+
+
+# --- Homework: assigning, timelines, adherence, the dashboard panel ----------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_homework_admin_urls():
+    return [path("homework/", include("homework.admin_urls", namespace="homework_admin"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_adherence_menu_item():
+    return MenuItem(
+        "Homework this week",
+        reverse("homework_admin:adherence"),
+        icon_name="list-ul",
+        order=205,
+    )
+
+
+@hooks.register("register_snippet_listing_buttons")
+def practice_assign_button(snippet, user, next_url=None):
+    if isinstance(snippet, Practice):
+        yield ListingButton(
+            "Assign",
+            url=reverse("homework_admin:assign") + f"?practice={snippet.pk}",
+            icon_name="user",
+            attrs={"aria-label": f"Assign “{snippet.title}” to a client or couple"},
+            priority=5,
+        )
+
+
+class NewReflectionsPanel(Component):
+    """The admin dashboard: reflections submitted (or changed) since the therapist looked."""
+
+    name = "homework_new_reflections"
+    template_name = "homework/admin/dashboard_panel.html"
+    order = 50
+
+    def get_context_data(self, parent_context):
+        request = parent_context["request"]
+        unseen = (
+            Reflection.objects.for_therapist(request.user)
+            .unseen()
+            .select_related("client", "assignment__practice", "assignment__couple")
+            .order_by("-submitted_at")
+        )
+        return {"reflections": unseen[:15], "total": unseen.count(), "request": request}
+
+
+@hooks.register("construct_homepage_panels")
+def add_new_reflections_panel(request, panels):
+    panels.append(NewReflectionsPanel())
+
+
+class AssignmentsPanel(Component):
+    """On a client's or couple's admin page: their homework, with the actions on it."""
+
+    template_name = "homework/admin/assignments_panel.html"
+    order = 100
+
+    def __init__(self, client=None, couple=None):
+        self.client, self.couple = client, couple
+
+    def get_context_data(self, parent_context):
+        from .views.admin import timeline_url
+
+        request = parent_context["request"]
+        now = timezone.now()
+        assignments = list(
+            Assignment.objects.for_recipient(self.client, self.couple)
+            .with_people()
+            .order_by("-start_date")
+        )
+        submitted = set(
+            Reflection.objects.submitted()
+            .filter(assignment__in=assignments)
+            .values_list("assignment_id", "client_id", "week")
+        )
+        rows = []
+        for assignment in assignments:
+            current = assignment.current_week(now)
+            people = assignment.people
+            done = sum(
+                (assignment.pk, p.pk, n) in submitted
+                for p in people
+                for n in range(1, assignment.weeks + 1)
+            )
+            rows.append(
+                {
+                    "assignment": assignment,
+                    "current": current,
+                    "done": done,
+                    "expected": assignment.weeks * len(people),
+                }
+            )
+        kind = "couple" if self.couple else "client"
+        recipient = self.couple or self.client
+        return {
+            "rows": rows,
+            "recipient": recipient,
+            "is_couple": self.couple is not None,
+            "assign_url": reverse("homework_admin:assign") + f"?{kind}={recipient.pk}",
+            "timeline_url": timeline_url(self.client, self.couple),
+            "next_url": request.get_full_path(),
+            "csrf_token": get_token(request),
+            "couple_of_client": self.client.couple if self.client else None,
+        }
+
+
+@hooks.register("client_detail_panels")
+def homework_client_panel(request, client=None, couple=None):
+    if client is None and couple is None:
+        return None
+    return AssignmentsPanel(client=client, couple=couple)
+
+
+@hooks.register("insert_global_admin_css")
+def homework_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("homework/admin.css"))

@@ -5,6 +5,7 @@ Values come from the environment through django-environ. Defaults are chosen so 
 a local-memory cache and e-mail printed to the console.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -85,8 +86,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "clients.middleware.SessionTimeoutMiddleware",
+    "clients.middleware.ClientsStayOutOfAdminMiddleware",
+    "clients.middleware.TherapistTwoFactorMiddleware",
+    "clients.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "clients.middleware.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so that it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
@@ -239,6 +244,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The admin alone allows same-origin frames (Wagtail's preview panel): see
+# clients.middleware.ContentSecurityPolicyMiddleware.
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -248,14 +255,93 @@ CSRF_COOKIE_HTTPONLY = False  # the draft autosave reads it to send the X-CSRFTo
 # reached directly and the header is ignored (so a forged header changes nothing).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
+# A forged or missing CSRF token: JSON for the autosave, a kind page for form posts.
+CSRF_FAILURE_VIEW = "clients.views.portal.csrf_failure"
+
+# Content-Security-Policy (django-csp 4). No inline script or style attributes anywhere on
+# the public site and the portal; `connect-src 'self'` lets the draft autosave fetch.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Wagtail's admin uses inline scripts and styles of its own; it gets a looser policy
+# (applied by clients.middleware.ContentSecurityPolicyMiddleware to /admin/ only).
+ADMIN_CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-ancestors": ["'self'"],
+}
+
+# Brute-force protection (django-axes). Counted per account *and* address together, so one
+# person's typos never lock out the rest of a practice behind the same proxy; the lock ends
+# by itself after the cool-off.
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "clients.lockout.client_ip_for_axes"
+AXES_USERNAME_CALLABLE = "clients.lockout.username_for_axes"
+AXES_LOCKOUT_CALLABLE = "clients.lockout.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+
+# Password-reset requests allowed per address and e-mail within PASSWORD_RESET_WINDOW.
+PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=5)
+PASSWORD_RESET_WINDOW = timedelta(hours=1)
+
+# Sessions: an idle timeout (shorter for therapists) and an absolute lifetime.
+CLIENT_IDLE_TIMEOUT = env.int("CLIENT_IDLE_TIMEOUT", default=30 * 60)
+THERAPIST_IDLE_TIMEOUT = env.int("THERAPIST_IDLE_TIMEOUT", default=15 * 60)
+SESSION_MAX_AGE_ABSOLUTE = env.int("SESSION_MAX_AGE_ABSOLUTE", default=12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_MAX_AGE_ABSOLUTE
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Two-step sign-in (TOTP, django-otp) for therapists. Off by default in development, on in
+# production settings; a therapist who has set up a device is always asked for a code.
+THERAPIST_2FA_REQUIRED = env.bool("THERAPIST_2FA_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env.str("SITE_NAME", default="Practice")
+
 # --- Clients and the portal ------------------------------------------------------------------
+
+# Days an invitation link stays valid, and hours a password-reset link does.
+CLIENT_INVITATION_DAYS = env.int("CLIENT_INVITATION_DAYS", default=7)
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_HOURS", default=2) * 60 * 60
 
 # --- Homework -------------------------------------------------------------------------------
 
 # Hours after a week's last day during which its reflection may still be written or edited.
 HOMEWORK_GRACE_HOURS = env.int("HOMEWORK_GRACE_HOURS", default=48)
+# Reminders go out from this local hour (0-23, the client's time zone), this many days
+# before a week's last day, to clients who have not submitted that week yet.
+HOMEWORK_REMINDER_HOUR = env.int("HOMEWORK_REMINDER_HOUR", default=18)
+HOMEWORK_REMINDER_DAYS_BEFORE_DUE = env.int("HOMEWORK_REMINDER_DAYS_BEFORE_DUE", default=1)
+# The therapist's daily digest of new reflections goes out from this hour (TIME_ZONE).
+HOMEWORK_DIGEST_HOUR = env.int("HOMEWORK_DIGEST_HOUR", default=7)
+for _name in ("HOMEWORK_REMINDER_HOUR", "HOMEWORK_DIGEST_HOUR"):
+    if not 0 <= vars()[_name] <= 23:
+        raise ImproperlyConfigured(f"{_name} must be an hour from 0 to 23, e.g. 18.")
 
 # --- Session summaries ----------------------------------------------------------------------
+
+# Days a session-prep PDF is kept before a daily task deletes its file.
+SUMMARY_RETENTION_DAYS = env.int("SUMMARY_RETENTION_DAYS", default=30)
+# Minutes between runs of the sweeper that re-queues summaries stuck in the queue.
+SUMMARY_SWEEP_MINUTES = env.int("SUMMARY_SWEEP_MINUTES", default=5)
+# The longest range a therapist may ask for, in days.
+SUMMARY_MAX_RANGE_DAYS = env.int("SUMMARY_MAX_RANGE_DAYS", default=400)
 
 # --- Logging --------------------------------------------------------------------------------
 

@@ -16,3 +16,6 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# Therapists confirm each sign-in with a code from an authenticator app.
+THERAPIST_2FA_REQUIRED = env.bool("THERAPIST_2FA_REQUIRED", default=True)

@@ -19,3 +19,4 @@ STORAGES = {
         "OPTIONS": {"location": str(PRIVATE_ROOT), "base_url": None},
     },
 }
+THERAPIST_2FA_REQUIRED = False

@@ -1,0 +1,175 @@
+"""Request-wide rules: session lifetimes, who may enter the admin, two-step sign-in,
+caching of private pages and the Content-Security-Policy."""
+
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.functional import cached_property
+
+ADMIN_PREFIX = "/admin/"
+PORTAL_PREFIX = "/portal/"
+LAST_ACTIVITY = "clients:last_activity"
+SIGNED_IN_AT = "clients:signed_in_at"
+# The idle clock is written at most this often, to spare a session save on every request.
+ACTIVITY_RESOLUTION = 5
+
+
+def _now():
+    return int(timezone.now().timestamp())
+
+
+def is_client(user):
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_is_client"):
+        from .models import Client
+
+        user._is_client = Client.objects.filter(user=user).exists()
+    return user._is_client
+
+
+def idle_timeout_for(user):
+    if user.is_authenticated and (user.is_staff or user.is_superuser) and not is_client(user):
+        return settings.THERAPIST_IDLE_TIMEOUT
+    return settings.CLIENT_IDLE_TIMEOUT
+
+
+def seconds_left(request):
+    """Seconds before this session is ended for inactivity (or its absolute lifetime)."""
+    if not request.user.is_authenticated:
+        return 0
+    now = _now()
+    last = request.session.get(LAST_ACTIVITY, now)
+    started = request.session.get(SIGNED_IN_AT, now)
+    idle_left = idle_timeout_for(request.user) - (now - last)
+    absolute_left = settings.SESSION_MAX_AGE_ABSOLUTE - (now - started)
+    return max(0, min(idle_left, absolute_left))
+
+
+def mark_signed_in(request):
+    """Start both clocks; called when someone signs in."""
+    now = _now()
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_ACTIVITY] = now
+
+
+def touch(request):
+    """Count this request as activity."""
+    now = _now()
+    if now - request.session.get(LAST_ACTIVITY, 0) >= ACTIVITY_RESOLUTION:
+        request.session[LAST_ACTIVITY] = now
+
+
+class SessionTimeoutMiddleware:
+    """Ends a session after its idle timeout or its absolute lifetime, server-side.
+
+    - Every authenticated request counts as activity, except the portal's session poll
+      (GET /portal/session/), which must not keep a forgotten tab signed in forever.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @cached_property
+    def poll_path(self):
+        return reverse("portal:session")
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            if seconds_left(request) <= 0:
+                minutes = idle_timeout_for(request.user) // 60
+                logout(request)
+                request.session_expired = True
+                messages.info(
+                    request,
+                    f"For your privacy you were signed out after {minutes} minutes without "
+                    "activity. Please sign in again.",
+                )
+            elif not (request.method == "GET" and request.path == self.poll_path):
+                touch(request)
+        return self.get_response(request)
+
+
+class ClientsStayOutOfAdminMiddleware:
+    """A client's session never reaches the Wagtail admin, not even its sign-in page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(ADMIN_PREFIX) and is_client(request.user):
+            return redirect("portal:dashboard")
+        return self.get_response(request)
+
+
+class TherapistTwoFactorMiddleware:
+    """Sends a therapist without a confirmed code to set-up or verification first.
+
+    Applies when THERAPIST_2FA_REQUIRED is on, and always to someone who has set up a device.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @cached_property
+    def open_paths(self):
+        return {
+            reverse("clients_2fa:setup"),
+            reverse("clients_2fa:verify"),
+            reverse("wagtailadmin_logout"),
+            reverse("wagtailadmin_login"),
+        }
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            request.path.startswith(ADMIN_PREFIX)
+            and user.is_authenticated
+            and not user.is_verified()
+            and request.path not in self.open_paths
+            and not request.path.startswith(ADMIN_PREFIX + "jsi18n")
+        ):
+            from .twofactor import has_device
+
+            device = has_device(user)
+            if device or settings.THERAPIST_2FA_REQUIRED:
+                target = "clients_2fa:verify" if device else "clients_2fa:setup"
+                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Nothing from the portal or the admin is kept by browsers or shared caches."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith((PORTAL_PREFIX, ADMIN_PREFIX)):
+            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp with a looser policy for Wagtail's admin, which needs inline script.
+
+    The admin may also frame itself (Wagtail's preview panel); nothing else may be framed.
+    """
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(ADMIN_PREFIX):
+            response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        return super().process_response(request, response)
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and parts.config is None and request.path_info.startswith(ADMIN_PREFIX):
+            parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY
+        return parts

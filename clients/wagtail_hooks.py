@@ -1,0 +1,164 @@
+"""Admin wiring: clients, couples and their audit trail in the Wagtail admin; a client
+chooser limited to the therapist's own; two-step sign-in pages."""
+
+from django.urls import include, path, reverse
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.chooser import ChooserViewSet
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from .forms import ClientAdminForm, CoupleAdminForm
+from .models import AuditEvent, Client, Couple
+from .views import admin as views
+
+
+class ClientViewSet(ModelViewSet):
+    model = Client
+    name = "clients"
+    icon = "user"
+    menu_label = "Clients"
+    menu_order = 100
+    copy_view_enabled = False
+    search_fields = ["full_name", "preferred_name", "user__email"]
+    search_backend_name = None
+    list_display = [
+        "full_name",
+        Column("email", label="E-mail address"),
+        Column("status_label", label="Status"),
+        DateColumn("invited_at", label="Invited"),
+    ]
+    list_filter = ["archived"]
+    index_view_class = views.ClientIndexView
+    add_view_class = views.ClientCreateView
+    edit_view_class = views.ClientEditView
+    history_view_class = views.OwnedHistoryView
+    usage_view_class = views.OwnedUsageView
+    edit_handler = ObjectList(
+        [
+            FieldPanel("full_name"),
+            FieldPanel("preferred_name"),
+            FieldPanel("email"),
+            FieldPanel("timezone"),
+            FieldPanel("archived"),
+        ],
+        base_form_class=ClientAdminForm,
+    )
+
+    @property
+    def delete_view(self):
+        return views.delete_client
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/", views.client_detail, name="detail"),
+            path("<int:pk>/invite/", views.resend_invitation, name="resend_invitation"),
+            path("<int:pk>/unlock/", views.unlock_sign_in, name="unlock"),
+            path("<int:pk>/archive/", views.toggle_archived, name="archive"),
+        ]
+
+
+class CoupleViewSet(ModelViewSet):
+    model = Couple
+    name = "couples"
+    icon = "group"
+    menu_label = "Couples"
+    menu_order = 110
+    copy_view_enabled = False
+    list_display = ["__str__", "archived", DateColumn("created_at", label="Since")]
+    list_filter = ["archived"]
+    index_view_class = views.CoupleIndexView
+    add_view_class = views.CoupleCreateView
+    edit_view_class = views.CoupleEditView
+    delete_view_class = views.OwnedDeleteView
+    history_view_class = views.OwnedHistoryView
+    usage_view_class = views.OwnedUsageView
+    edit_handler = ObjectList(
+        [FieldPanel("partner_a"), FieldPanel("partner_b"), FieldPanel("archived")],
+        base_form_class=CoupleAdminForm,
+    )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/", views.couple_detail, name="detail"),
+        ]
+
+
+class AuditEventViewSet(ModelViewSet):
+    """Read-only: the list is the only view; there is no add, edit or delete page."""
+
+    model = AuditEvent
+    name = "audit"
+    icon = "list-ul"
+    menu_label = "Audit trail"
+    menu_order = 120
+    copy_view_enabled = False
+    list_display = [
+        DateColumn("created_at", label="When"),
+        Column("get_action_display", label="What"),
+        Column("actor_label", label="Who"),
+        Column("client", label="Client"),
+        Column("ip_address", label="From"),
+    ]
+    list_filter = ["action"]
+    list_per_page = 50
+    index_view_class = views.AuditIndexView
+    form_fields = []
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+        ]
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            add_url_name=None, edit_url_name=None, delete_url_name=None, **kwargs
+        )
+
+
+class ClientsMenuGroup(ViewSetGroup):
+    menu_label = "Clients"
+    menu_icon = "group"
+    menu_order = 150
+    items = (ClientViewSet, CoupleViewSet, AuditEventViewSet)
+
+
+class ClientChooserViewSet(ChooserViewSet):
+    model = Client
+    name = "client_chooser"
+    icon = "user"
+    choose_one_text = "Choose a client"
+    choose_view_class = views.ClientChooseView
+    choose_results_view_class = views.ClientChooseResultsView
+    chosen_view_class = views.ClientChosenView
+    chosen_multiple_view_class = views.ClientChosenMultipleView
+    creation_form_class = None
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return [ClientsMenuGroup(), ClientChooserViewSet()]
+
+
+two_factor_urls = [
+    path("setup/", views.two_factor_setup, name="setup"),
+    path("verify/", views.two_factor_verify, name="verify"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_two_factor_urls():
+    return [path("two-step/", include((two_factor_urls, "clients_2fa")))]
+
+
+@hooks.register("register_account_menu_item")
+def two_factor_account_item(request):
+    return {
+        "url": reverse("clients_2fa:setup"),
+        "label": "Two-step sign-in",
+        "help_text": "Confirm each sign-in with a code from an app on your phone.",
+    }
