@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.storage import storages
-from django.db import models, transaction
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import IntegrityError, models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
@@ -55,6 +56,11 @@ class Practice(index.Indexed, ClusterableModel):
         return self.title
 
 
+# Free-text answers: the default limit per prompt, and the most a therapist may allow.
+DEFAULT_ANSWER_LENGTH = 5000
+MAX_ANSWER_LENGTH = 20000
+
+
 class PracticePrompt(Orderable):
     """One question a client answers each week."""
 
@@ -79,7 +85,14 @@ class PracticePrompt(Orderable):
     flag_at_or_below = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text="Scale only: flag an answer at or below this number for your attention.",
+    )
+    max_length = models.PositiveIntegerField(
+        "longest answer (characters)",
+        default=DEFAULT_ANSWER_LENGTH,
+        validators=[MinValueValidator(20), MaxValueValidator(MAX_ANSWER_LENGTH)],
+        help_text="Free text only. About 250 characters make a short paragraph.",
     )
 
     panels = [
@@ -90,6 +103,7 @@ class PracticePrompt(Orderable):
         FieldPanel("scale_low_label"),
         FieldPanel("scale_high_label"),
         FieldPanel("flag_at_or_below"),
+        FieldPanel("max_length"),
     ]
 
     def __str__(self):
@@ -106,6 +120,7 @@ class PracticePrompt(Orderable):
             "scale_low_label": self.scale_low_label,
             "scale_high_label": self.scale_high_label,
             "flag_at_or_below": self.flag_at_or_below,
+            "max_length": self.max_length,
         }
 
 
@@ -142,6 +157,60 @@ class Week:
 
 def _local_midnight(day, tz):
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+
+
+class WeekState(models.TextChoices):
+    """What one client's week looks like, for the portal, the timeline and adherence."""
+
+    UPCOMING = "upcoming", "Not open yet"
+    NOT_STARTED = "not_started", "Not started"
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    MISSED = "missed", "Missed"
+
+
+def week_state(week, reflection, now=None):
+    """Submitted wins; otherwise the clock decides (a closed week without one is missed)."""
+    now = now or timezone.now()
+    if reflection is not None and reflection.status == Reflection.Status.SUBMITTED:
+        return WeekState.SUBMITTED
+    if week.is_upcoming(now):
+        return WeekState.UPCOMING
+    if week.is_closed(now):
+        return WeekState.MISSED
+    return WeekState.DRAFT if reflection is not None else WeekState.NOT_STARTED
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_therapist(self, user):
+        """Assignments of this therapist's clients and couples (everyone's for the owner)."""
+        if user.is_superuser:
+            return self
+        return self.filter(models.Q(client__therapist=user) | models.Q(couple__therapist=user))
+
+    def for_client(self, client):
+        """Assignments this client writes for: their own and their couple's."""
+        return self.filter(
+            models.Q(client=client)
+            | models.Q(couple__partner_a=client)
+            | models.Q(couple__partner_b=client)
+        )
+
+    def for_recipient(self, client=None, couple=None):
+        return self.filter(couple=couple) if couple is not None else self.filter(client=client)
+
+    def active(self):
+        return self.filter(status=Assignment.Status.ACTIVE)
+
+    def with_people(self):
+        return self.select_related(
+            "practice",
+            "practice__source_article",
+            "therapist",
+            "client",
+            "couple__partner_a",
+            "couple__partner_b",
+        )
 
 
 class Assignment(models.Model):
@@ -202,6 +271,16 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = AssignmentQuerySet.as_manager()
+
+    # action -> (statuses it applies to, status it leads to)
+    TRANSITIONS = {
+        "pause": ((Status.ACTIVE,), Status.PAUSED),
+        "resume": ((Status.PAUSED,), Status.ACTIVE),
+        "finish": ((Status.ACTIVE, Status.PAUSED), Status.FINISHED),
+        "cancel": ((Status.ACTIVE, Status.PAUSED), Status.CANCELLED),
+    }
+
     class Meta:
         ordering = ["-start_date", "-created_at"]
         constraints = [
@@ -217,6 +296,55 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.practice} for {self.client or self.couple}"
+
+    def save(self, *args, **kwargs):
+        """On creation the prompts are copied from the practice, once and for good."""
+        if self._state.adding:
+            if not self.prompts:
+                self.prompts = [prompt.snapshot() for prompt in self.practice.prompts.all()]
+            if not self.therapist_id:
+                self.therapist_id = (self.client or self.couple).therapist_id
+        super().save(*args, **kwargs)
+
+    @property
+    def recipient(self):
+        return self.client if self.client_id else self.couple
+
+    @property
+    def is_writable(self):
+        """Clients write only while the assignment is active (paused stops writing too)."""
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def prompts_fingerprint(self):
+        """Changes whenever the prompt list does; a form posted for another list is caught."""
+        return ",".join(prompt["key"][:8] for prompt in self.prompts)
+
+    def allowed_actions(self):
+        return [a for a, (sources, _) in self.TRANSITIONS.items() if self.status in sources]
+
+    def change_status(self, action):
+        """Apply pause/resume/finish/cancel; False if it no longer applies (a second click)."""
+        sources, target = self.TRANSITIONS[action]
+        changed = Assignment.objects.filter(pk=self.pk, status__in=sources).update(
+            status=target, updated_at=timezone.now()
+        )
+        if changed:
+            self.status = target
+        return bool(changed)
+
+    def partner_of(self, client):
+        return self.couple.partner_of(client) if self.couple_id else None
+
+    def partner_may_read(self, reflection, partner_reflection):
+        """Mutual reveal: a partner's reflection shows only once both have submitted."""
+        return (
+            self.partner_visibility == self.PartnerVisibility.MUTUAL
+            and reflection is not None
+            and partner_reflection is not None
+            and reflection.status == Reflection.Status.SUBMITTED
+            and partner_reflection.status == Reflection.Status.SUBMITTED
+        )
 
     # --- Weeks ---------------------------------------------------------------------------
 
@@ -283,8 +411,97 @@ class Assignment(models.Model):
         return [self.client] if self.client_id else self.couple.partners
 
 
+class ReflectionQuerySet(models.QuerySet):
+    def submitted(self):
+        return self.filter(status=Reflection.Status.SUBMITTED)
+
+    def for_therapist(self, user):
+        if user.is_superuser:
+            return self
+        return self.filter(
+            models.Q(assignment__client__therapist=user)
+            | models.Q(assignment__couple__therapist=user)
+        )
+
+    def unseen(self):
+        """Submitted reflections the therapist has not opened since they arrived or changed."""
+        return self.submitted().filter(therapist_seen_at__isnull=True)
+
+    def save_answers(self, *, assignment, client, week, answers, version, submit, now=None):
+        """Save one client's answers for a week; the only way reflections are written.
+
+        - A save naming an older `version` than the stored one is a conflict and changes
+          nothing, unless it carries exactly the stored answers (a retry after a lost
+          response, a double click, a resubmit after the back button): that is a success.
+        - Submitting is a one-way step from draft; `first_submission` is True exactly once,
+          so the therapist is notified once.
+        - Editing a submitted reflection keeps it submitted and shows it to the therapist
+          as new again.
+        """
+        now = now or timezone.now()
+        flagged = Reflection(assignment=assignment, answers=answers).compute_flagged()
+        status = Reflection.Status.SUBMITTED if submit else Reflection.Status.DRAFT
+        try:
+            with transaction.atomic():
+                reflection = self.create(
+                    assignment=assignment,
+                    client=client,
+                    week=week,
+                    answers=answers,
+                    status=status,
+                    flagged=flagged,
+                    submitted_at=now if submit else None,
+                )
+            return SaveOutcome(reflection, SaveOutcome.SAVED, first_submission=submit)
+        except IntegrityError:
+            pass  # it exists already (or another request just made it)
+
+        reflection = self.get(assignment=assignment, client=client, week=week)
+        outcome = SaveOutcome.UNCHANGED
+        if reflection.answers != answers:
+            updated = self.filter(pk=reflection.pk, version=version).update(
+                answers=answers,
+                flagged=flagged,
+                version=models.F("version") + 1,
+                updated_at=now,
+                therapist_seen_at=None,
+            )
+            if not updated:
+                reflection.refresh_from_db()
+                return SaveOutcome(reflection, SaveOutcome.CONFLICT)
+            outcome = SaveOutcome.SAVED
+        first_submission = False
+        if submit:
+            first_submission = bool(
+                self.filter(pk=reflection.pk, status=Reflection.Status.DRAFT).update(
+                    status=Reflection.Status.SUBMITTED, submitted_at=now, updated_at=now
+                )
+            )
+        reflection.refresh_from_db()
+        return SaveOutcome(reflection, outcome, first_submission=first_submission)
+
+
+@dataclass
+class SaveOutcome:
+    SAVED = "saved"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+
+    reflection: "Reflection"
+    result: str
+    first_submission: bool = False
+
+    @property
+    def is_conflict(self):
+        return self.result == self.CONFLICT
+
+
 class Reflection(models.Model):
-    """One client's answers for one week of one assignment; a draft until submitted."""
+    """One client's answers for one week of one assignment; a draft until submitted.
+
+    - The therapist reads submitted reflections only; a draft is the client's own.
+    - `answers` maps a prompt key to a string, an int or a bool; unanswered keys are absent.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -304,6 +521,11 @@ class Reflection(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # When the therapist last opened it (None: new, or changed since); when told by e-mail.
+    therapist_seen_at = models.DateTimeField(null=True, blank=True)
+    therapist_notified_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReflectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["assignment", "week", "client"]
@@ -315,6 +537,17 @@ class Reflection(models.Model):
 
     def __str__(self):
         return f"Week {self.week} of {self.assignment}"
+
+    @property
+    def is_submitted(self):
+        return self.status == self.Status.SUBMITTED
+
+    def compute_flagged(self):
+        return bool(self.flagged_keys())
+
+    def answered(self):
+        """(prompt, answer) pairs in the assignment's prompt order, for reading."""
+        return [(prompt, self.answers.get(prompt["key"])) for prompt in self.assignment.prompts]
 
     def flagged_keys(self):
         """Keys of scale prompts answered at or below the prompt's flag threshold."""
@@ -345,6 +578,34 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"Reminder for week {self.week}"
+
+
+class TherapistPreference(models.Model):
+    """How a therapist hears about new reflections (never with their content)."""
+
+    class Notify(models.TextChoices):
+        DIGEST = "digest", "One e-mail a day when there are new reflections"
+        IMMEDIATE = "immediate", "An e-mail as each reflection arrives"
+        NEVER = "never", "No e-mails: I look in the admin"
+
+    therapist = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="homework_preference"
+    )
+    notify = models.CharField(
+        "tell me about new reflections",
+        max_length=10,
+        choices=Notify.choices,
+        default=Notify.DIGEST,
+    )
+    # The local date of the last digest; claimed with a conditional update (one a day).
+    digest_sent_on = models.DateField(null=True, blank=True, editable=False)
+
+    def __str__(self):
+        return f"Homework e-mails for {self.therapist}"
+
+    @classmethod
+    def for_user(cls, user):
+        return cls.objects.get_or_create(therapist=user)[0]
 
 
 def private_storage():

@@ -1,0 +1,280 @@
+"""Forms: the client's weekly reflection (portal) and the therapist's assignment (admin)."""
+
+import datetime
+
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.html import format_html
+from wagtail.admin.widgets import AdminDateInput
+from wagtail.snippets.widgets import AdminSnippetChooser
+
+from clients.models import Client, Couple
+
+from .models import Assignment, Practice, TherapistPreference
+
+COUNT_MAX = 999
+SCALE = range(1, 11)
+
+
+def field_name(prompt):
+    return "q_" + prompt["key"].replace("-", "")
+
+
+class TextAnswerField(forms.CharField):
+    """Free text; too long is an error that says how long, and keeps every word on the form."""
+
+    def __init__(self, *, limit, **kwargs):
+        self.limit = limit
+        # No maxlength attribute: a browser would silently cut a long paste.
+        super().__init__(
+            strip=True,
+            widget=forms.Textarea(attrs={"rows": 6, "data-max-length": limit}),
+            **kwargs,
+        )
+
+    def validate(self, value):
+        super().validate(value)
+        if value and len(value) > self.limit:
+            raise ValidationError(
+                "This answer is %(length)s characters long and the limit is %(limit)s. "
+                "Please shorten it: everything you wrote is still here.",
+                code="too_long",
+                params={"length": f"{len(value):,}", "limit": f"{self.limit:,}"},
+            )
+
+
+def _yes_no(value):
+    return {"yes": True, "no": False}.get(value)
+
+
+def answer_field(prompt):
+    """The form field for one copied prompt; `required` is set later (drafts need nothing)."""
+    kind = prompt["kind"]
+    help_text = format_html("{}", prompt.get("help_text") or "")
+    if kind == "scale":
+        low, high = prompt.get("scale_low_label"), prompt.get("scale_high_label")
+        ends = format_html("1 means “{}”, 10 means “{}”.", low, high) if low and high else ""
+        return forms.TypedChoiceField(
+            choices=[(n, str(n)) for n in SCALE],
+            coerce=int,
+            empty_value=None,
+            widget=forms.RadioSelect,
+            help_text=format_html("{} {}", help_text, ends).strip(),
+            error_messages={"invalid_choice": "Choose a number from 1 to 10."},
+        )
+    if kind == "yes_no":
+        return forms.TypedChoiceField(
+            choices=[("yes", "Yes"), ("no", "No")],
+            coerce=_yes_no,
+            empty_value=None,
+            widget=forms.RadioSelect,
+            help_text=help_text,
+            error_messages={"invalid_choice": "Choose yes or no."},
+        )
+    if kind == "count":
+        return forms.IntegerField(
+            min_value=0,
+            max_value=COUNT_MAX,
+            widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "count-input"}),
+            help_text=help_text,
+            error_messages={
+                "invalid": "Enter a whole number, like 3.",
+                "min_value": "Enter a number from 0 up.",
+                "max_value": f"Enter a number up to {COUNT_MAX}.",
+            },
+        )
+    limit = prompt.get("max_length") or 5000
+    return TextAnswerField(
+        limit=limit,
+        help_text=format_html("{} Up to {} characters.", help_text, f"{limit:,}").strip(),
+    )
+
+
+def initial_value(prompt, value):
+    if prompt["kind"] == "yes_no" and isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+class ReflectionForm(forms.Form):
+    """One week's answers to an assignment's copied prompts.
+
+    - `submitting`: required prompts must be answered; a draft may be partial.
+    - `read_only`: the week is closed (or not theirs to change): shown, never saved.
+    - `version` and `fingerprint` come back with the post to catch a stale page.
+    """
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    fingerprint = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args,
+        prompts,
+        submitting=False,
+        read_only=False,
+        actions=True,
+        week_number=1,
+        is_submitted=False,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.prompts = prompts
+        self.prompt_fields = {}
+        for prompt in prompts:
+            name = field_name(prompt)
+            field = answer_field(prompt)
+            field.label = prompt["question"]
+            field.required = submitting and prompt.get("required", True)
+            field.error_messages["required"] = (
+                "Please answer this before you submit, or save a draft for now."
+            )
+            if read_only:
+                field.disabled = True
+            self.fields[name] = field
+            self.prompt_fields[name] = prompt
+
+        self.helper = FormHelper()
+        self.helper.form_id = "reflection-form"
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        layout = []
+        for name, prompt in self.prompt_fields.items():
+            if prompt["kind"] in ("scale", "yes_no"):
+                layout.append(InlineRadios(name))
+            else:
+                layout.append(Field(name))
+        layout += ["version", "fingerprint"]
+        if actions and not read_only:
+            submit_label = "Save changes" if is_submitted else f"Submit week {week_number}"
+            layout.append(
+                Div(
+                    # The draft button comes first: Enter in a field saves, never submits.
+                    Submit("save_draft", "Save draft", css_class="btn-outline-primary"),
+                    Submit("submit_reflection", submit_label, css_class="btn-primary"),
+                    css_class="d-flex flex-wrap gap-2 mt-3 reflection-actions",
+                )
+            )
+        self.helper.layout = Layout(*layout)
+
+    def answers(self):
+        """The cleaned answers as stored: prompt key -> str | int | bool, blanks left out."""
+        answers = {}
+        for name, prompt in self.prompt_fields.items():
+            value = self.cleaned_data.get(name)
+            if value not in (None, ""):
+                answers[prompt["key"]] = value
+        return answers
+
+    def unknown_answers(self):
+        """Posted answers to prompts this form does not have (the list changed under it)."""
+        known = set(self.prompt_fields)
+        return [
+            value
+            for name, value in self.data.items()
+            if name.startswith("q_") and name not in known and value.strip()
+        ]
+
+    @classmethod
+    def initial_for(cls, prompts, reflection):
+        initial = {"version": reflection.version if reflection else 0}
+        if reflection is not None:
+            for prompt in prompts:
+                if prompt["key"] in reflection.answers:
+                    initial[field_name(prompt)] = initial_value(
+                        prompt, reflection.answers[prompt["key"]]
+                    )
+        return initial
+
+
+# --- Admin ------------------------------------------------------------------------------------
+
+
+class AssignmentForm(forms.Form):
+    """Assign a practice to one of the therapist's own clients or couples."""
+
+    practice = forms.ModelChoiceField(
+        queryset=Practice.objects.all(), widget=AdminSnippetChooser(Practice)
+    )
+    recipient = forms.ChoiceField(
+        label="Who",
+        help_text="One client, or a couple: each partner then writes their own reflection.",
+    )
+    start_date = forms.DateField(
+        widget=AdminDateInput, help_text="Week 1 opens on this day, in the client's time zone."
+    )
+    weeks = forms.IntegerField(label="Number of weeks", min_value=1, max_value=52, initial=4)
+    week_ends_on = forms.TypedChoiceField(
+        label="Each week ends on",
+        choices=Assignment.Weekday.choices,
+        coerce=int,
+        initial=Assignment.Weekday.SUNDAY,
+        help_text="Usually the day before your sessions. Week 1 lasts one to two weeks.",
+    )
+    note = forms.CharField(
+        label="Note to the client",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional. Shown above the instructions in the portal.",
+    )
+    partner_visibility = forms.ChoiceField(
+        label="For a couple, who reads each partner's reflection",
+        choices=Assignment.PartnerVisibility.choices,
+        initial=Assignment.PartnerVisibility.THERAPIST_ONLY,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        couples = (
+            Couple.objects.for_therapist(user).active().select_related("partner_a", "partner_b")
+        )
+        clients = Client.objects.for_therapist(user).active()
+        self.couples = {f"couple:{c.pk}": c for c in couples}
+        self.clients = {f"client:{c.pk}": c for c in clients}
+        self.fields["recipient"].choices = [
+            ("", "Choose a client or couple"),
+            ("Couples", [(key, str(c)) for key, c in self.couples.items()]),
+            ("Clients", [(key, str(c)) for key, c in self.clients.items()]),
+        ]
+        if not self.is_bound:
+            self.fields["start_date"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        key = data.get("recipient")
+        data["client"] = self.clients.get(key)
+        data["couple"] = self.couples.get(key)
+        if data.get("client") and data.get("partner_visibility"):
+            data["partner_visibility"] = Assignment.PartnerVisibility.THERAPIST_ONLY
+        start = data.get("start_date")
+        if start and start < timezone.localdate() - datetime.timedelta(days=28):
+            self.add_error("start_date", "Choose a start date no more than four weeks ago.")
+        return data
+
+    def save(self):
+        data = self.cleaned_data
+        return Assignment.objects.create(
+            practice=data["practice"],
+            client=data["client"],
+            couple=data["couple"],
+            therapist=(data["client"] or data["couple"]).therapist,
+            start_date=data["start_date"],
+            weeks=data["weeks"],
+            week_ends_on=data["week_ends_on"],
+            note=data["note"],
+            partner_visibility=data["partner_visibility"],
+        )
+
+
+class PreferenceForm(forms.ModelForm):
+    class Meta:
+        model = TherapistPreference
+        fields = ["notify"]
+        widgets = {"notify": forms.RadioSelect}

@@ -1,0 +1,239 @@
+"""The client's side: assignment pages, the weekly reflection form, history.
+
+Every lookup goes through homework.access; someone else's assignment is a 404.
+"""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_http_methods
+from django_q.tasks import async_task
+
+from clients import audit
+from clients.access import client_required
+from clients.models import AuditEvent
+
+from ..access import get_assignment_for_client, get_week_for_client
+from ..forms import ReflectionForm, field_name, initial_value
+from ..models import Reflection
+from ..weeks import index_reflections, readers_sentence, week_rows
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _local(dt, assignment):
+    return timezone.localtime(dt, assignment.tz)
+
+
+def refusal_for(assignment, week, now):
+    """Why this week cannot be written now, in kind words; None when it can."""
+    if not assignment.is_writable:
+        verb = {
+            assignment.Status.PAUSED: "paused",
+            assignment.Status.FINISHED: "finished",
+            assignment.Status.CANCELLED: "stopped",
+        }[assignment.status]
+        return f"Your therapist has {verb} this homework, so nothing can be saved here for now."
+    if week.is_upcoming(now):
+        opens = date_format(week.starts_on, "l j F")
+        return f"Week {week.number} opens on {opens}. You can write it from then."
+    if week.is_closed(now):
+        closed = date_format(_local(week.closes_at, assignment), "l j F, H:i")
+        return (
+            f"Week {week.number} closed on {closed}, so it can no longer be changed. "
+            "If there's something you still want to say, you could bring it to your next "
+            "session."
+        )
+    return None
+
+
+@client_required
+def assignment_detail(request, uuid):
+    assignment = get_assignment_for_client(request, uuid)
+    partner = assignment.partner_of(request.client)
+    people = [request.client] + ([partner] if partner else [])
+    reflections = index_reflections(
+        Reflection.objects.filter(assignment=assignment, client__in=people)
+    )
+    rows = week_rows(assignment, request.client, reflections)
+    if partner and any(row.partner_visible for row in rows):
+        audit.record(request, AuditEvent.Action.VIEW, client=partner, obj=assignment)
+    return render(
+        request,
+        "homework/portal/assignment.html",
+        {
+            "assignment": assignment,
+            "rows": rows,
+            "partner": partner,
+            "article": assignment.practice.source_article,
+        },
+    )
+
+
+@client_required
+def history(request):
+    reflections = (
+        Reflection.objects.filter(client=request.client)
+        .select_related("assignment__practice")
+        .order_by("-assignment__start_date", "assignment_id", "-week")
+    )
+    return render(request, "homework/portal/history.html", {"reflections": reflections})
+
+
+@client_required
+@require_http_methods(["GET", "POST"])
+def reflection(request, uuid, number):
+    assignment, week = get_week_for_client(request, uuid, number)
+    now = timezone.now()
+    existing = Reflection.objects.filter(
+        assignment=assignment, client=request.client, week=number
+    ).first()
+    refusal = refusal_for(assignment, week, now)
+    context = {
+        "assignment": assignment,
+        "week": week,
+        "reflection": existing,
+        "refusal": refusal,
+        "readers": readers_sentence(assignment, request.client, number),
+        "due": week.ends_on,
+        "closes_at": _local(week.closes_at, assignment),
+    }
+    if request.method == "POST":
+        return _save(request, assignment, week, existing, refusal, context)
+    if refusal:
+        context["form"] = None  # the page shows what was written, read-only
+    else:
+        context["form"] = ReflectionForm(
+            initial={
+                **ReflectionForm.initial_for(assignment.prompts, existing),
+                "fingerprint": assignment.prompts_fingerprint,
+            },
+            prompts=assignment.prompts,
+            week_number=number,
+            is_submitted=existing is not None and existing.is_submitted,
+        )
+    return render(request, "homework/portal/reflection.html", context)
+
+
+def _save(request, assignment, week, existing, refusal, context):
+    submit = "submit_reflection" in request.POST
+    form = ReflectionForm(
+        request.POST,
+        prompts=assignment.prompts,
+        submitting=submit,
+        week_number=week.number,
+        is_submitted=existing is not None and existing.is_submitted,
+    )
+    context["form"] = form
+    wants_json = _wants_json(request)
+
+    if refusal:
+        if wants_json:
+            return JsonResponse({"error": "refused", "message": refusal}, status=409)
+        # Keep every word on the page, with nothing left to press.
+        context["kept"] = True
+        context["form"] = ReflectionForm(
+            request.POST, prompts=assignment.prompts, week_number=week.number, actions=False
+        )
+        return render(request, "homework/portal/reflection.html", context, status=409)
+
+    posted_fingerprint = request.POST.get("fingerprint", "")
+    if posted_fingerprint and posted_fingerprint != assignment.prompts_fingerprint:
+        message = (
+            "The questions for this week changed while you were writing. Your answers to the "
+            "questions that are still here are kept below; anything you wrote for a question "
+            "that has gone is shown underneath so you can copy it."
+        )
+        if wants_json:
+            return JsonResponse({"error": "prompts_changed", "message": message}, status=409)
+        data = request.POST.copy()
+        data["fingerprint"] = assignment.prompts_fingerprint
+        form = ReflectionForm(
+            data, prompts=assignment.prompts, week_number=week.number, is_submitted=False
+        )
+        context.update(form=form, notice=message, orphans=form.unknown_answers())
+        return render(request, "homework/portal/reflection.html", context, status=409)
+
+    if not form.is_valid():
+        if wants_json:
+            errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+            return JsonResponse(
+                {"error": "invalid", "errors": errors, "message": _first_error(form)},
+                status=400,
+            )
+        return render(request, "homework/portal/reflection.html", context, status=400)
+
+    outcome = Reflection.objects.save_answers(
+        assignment=assignment,
+        client=request.client,
+        week=week.number,
+        answers=form.answers(),
+        version=form.cleaned_data.get("version") or 0,
+        submit=submit,
+    )
+    saved = outcome.reflection
+    if outcome.is_conflict:
+        return _conflict(request, assignment, form, saved, context, wants_json)
+    if outcome.first_submission:
+        transaction.on_commit(lambda: async_task("homework.tasks.notify_therapist", saved.pk))
+
+    saved_at = date_format(_local(saved.updated_at, assignment), "H:i")
+    if wants_json:
+        return JsonResponse(
+            {"ok": True, "version": saved.version, "status": saved.status, "saved_at": saved_at}
+        )
+    if submit:
+        messages.success(
+            request,
+            f"Week {week.number} is submitted. Thank you for taking the time. "
+            "You can still change it until the week closes.",
+        )
+        return redirect("homework:assignment", uuid=assignment.uuid)
+    messages.success(request, f"Your draft is saved (at {saved_at}).")
+    return redirect("homework:reflection", uuid=assignment.uuid, number=week.number)
+
+
+def _first_error(form):
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        return f"{label}: {errors[0]}" if label else errors[0]
+    return ""
+
+
+def _conflict(request, assignment, form, saved, context, wants_json):
+    """Another tab saved first: show both versions, overwrite nothing, let the client choose."""
+    message = (
+        "This reflection was changed in another tab or window after you opened this page. "
+        "Nothing has been overwritten. Compare the two below: to keep what's on this page, "
+        "save again; to use the saved version instead, reload the page."
+    )
+    saved_values = {
+        field_name(prompt): initial_value(prompt, saved.answers.get(prompt["key"]))
+        for prompt in assignment.prompts
+    }
+    if wants_json:
+        return JsonResponse(
+            {
+                "error": "conflict",
+                "message": message,
+                "version": saved.version,
+                "saved": saved_values,
+                "saved_at": date_format(_local(saved.updated_at, assignment), "H:i"),
+            },
+            status=409,
+        )
+    data = request.POST.copy()
+    data["version"] = saved.version  # saving again now is a deliberate choice
+    form = ReflectionForm(
+        data,
+        prompts=assignment.prompts,
+        week_number=context["week"].number,
+        is_submitted=saved.is_submitted,
+    )
+    context.update(form=form, notice=message, conflict=saved)
+    return render(request, "homework/portal/reflection.html", context, status=409)
