@@ -35,3 +35,23 @@ def get_recipient_for_therapist(request, client_pk=None, couple_pk=None):
     if couple_pk is not None:
         return None, get_couple_for_therapist(request, couple_pk)
     return get_client_for_therapist(request, client_pk), None
+
+
+# --- Session summaries --------------------------------------------------------------------------
+
+
+def get_summary_for_therapist(request, uuid):
+    """A summary of one of this therapist's clients or couples. Clients never get one."""
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    from .models import SessionSummary
+
+    if not request.user.is_authenticated or not request.user.is_therapist:
+        raise Http404("No such summary.")
+    return get_object_or_404(
+        SessionSummary.objects.for_therapist(request.user).select_related(
+            "client", "couple__partner_a", "couple__partner_b"
+        ),
+        uuid=uuid,
+    )

@@ -29,3 +29,27 @@ SCHEDULES["homework therapist digest"] = {
     "minutes": 15,
     "repeats": -1,
 }
+
+
+# --- Session summaries: the sweeper and the retention of files -------------------------------
+
+
+def _session_summary_schedules():
+    from django.conf import settings
+
+    return {
+        "session summaries sweeper": {
+            "func": "homework.tasks.sweep_session_summaries",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": settings.SUMMARY_SWEEP_MINUTES,
+            "repeats": -1,
+        },
+        "session summaries retention": {
+            "func": "homework.tasks.delete_expired_session_summaries",
+            "schedule_type": Schedule.DAILY,
+            "repeats": -1,
+        },
+    }
+
+
+SCHEDULES.update(_session_summary_schedules())

@@ -121,3 +121,162 @@ def send_therapist_digests():
             emails.send_new_reflections(preference.therapist, count, digest=True)
             sent += 1
     return sent
+
+
+# --- Session summaries: render, sweep, retention ----------------------------------------------
+# Their own imports stay inside the functions: WeasyPrint is heavy, and only workers
+# need it.
+
+SUMMARY_FAILED_REFUSED = (
+    "The document tried to load something from outside the site and was stopped. "
+    "Please ask again; if it happens again, tell whoever runs the site."
+)
+SUMMARY_FAILED_ERROR = (
+    "Something went wrong while making the document. Please ask again; if it keeps "
+    "failing, tell whoever runs the site."
+)
+SUMMARY_FAILED_STUCK = (
+    "The document could not be made after {attempts} attempts (the background worker "
+    "stopped each time). Please ask again later, or tell whoever runs the site."
+)
+
+
+def enqueue_session_summary(summary_id):
+    """Hand the render to a worker once the row that names it is committed."""
+    from django_q.tasks import async_task
+
+    transaction.on_commit(
+        lambda: async_task(
+            "homework.tasks.render_session_summary", summary_id, group="session-summaries"
+        )
+    )
+
+
+def _fail_summary(summary_id, started_at, reason):
+    from .models import SessionSummary
+
+    SessionSummary.objects.filter(
+        pk=summary_id, status=SessionSummary.Status.RENDERING, started_at=started_at
+    ).update(status=SessionSummary.Status.FAILED, failure_reason=reason, finished_at=timezone.now())
+
+
+def render_session_summary(summary_id):
+    """Render one summary. Safe to run twice: only the run that claims the row works.
+
+    - The claim is a conditional update from queued to rendering.
+    - Any failure marks the summary failed with a reason the therapist can read; the
+      reason and the log name no client and quote no answer. WeasyPrint's fatal fetch
+      error is not an Exception and is caught too, so the worker survives it.
+    - The row turns ready only after the file is completely in place.
+    """
+    from django.db.models import F
+
+    from . import pdf
+    from .models import SessionSummary
+
+    started_at = timezone.now()
+    claimed = SessionSummary.objects.filter(
+        pk=summary_id, status=SessionSummary.Status.QUEUED
+    ).update(
+        status=SessionSummary.Status.RENDERING,
+        started_at=started_at,
+        finished_at=None,
+        failure_reason="",
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        logger.info("Session summary %s is not queued; nothing to do.", summary_id)
+        return None
+    summary = SessionSummary.objects.select_related(
+        "client", "couple__partner_a", "couple__partner_b"
+    ).get(pk=summary_id)
+    try:
+        rendered = pdf.render_summary(summary)
+        name = pdf.store(summary, rendered)
+    except pdf.FatalURLFetchingError:
+        logger.error("Session summary %s: a refused fetch stopped the render.", summary_id)
+        _fail_summary(summary_id, started_at, SUMMARY_FAILED_REFUSED)
+        return None
+    except Exception as error:
+        # The type only: an exception's text may quote what a client wrote.
+        logger.error("Session summary %s failed: %s", summary_id, type(error).__name__)
+        _fail_summary(summary_id, started_at, SUMMARY_FAILED_ERROR)
+        return None
+    SessionSummary.objects.filter(
+        pk=summary_id, status=SessionSummary.Status.RENDERING, started_at=started_at
+    ).update(
+        status=SessionSummary.Status.READY,
+        file=name,
+        page_count=rendered.page_count,
+        size_bytes=len(rendered.content),
+        sha256=rendered.sha256,
+        finished_at=timezone.now(),
+    )
+    return None
+
+
+def sweep_session_summaries():
+    """Every few minutes: rescue summaries a lost task or a killed worker left behind.
+
+    - Rendering for longer than the task timeout: the worker died. Back to queued and
+      enqueued again, or failed with a reason once `max_attempts` renders were started.
+    - Queued for longer than the timeout: the broker lost the task (Redis keeps no
+      receipts). Enqueued again; the claim makes a duplicate harmless.
+    Each change is a conditional update, so two sweepers never both act on a row.
+    """
+    from django.db.models import Q
+
+    from .models import SessionSummary
+
+    now = timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.Q_CLUSTER["timeout"])
+    max_attempts = settings.Q_CLUSTER.get("max_attempts", 3)
+    Status = SessionSummary.Status
+    requeued = failed = 0
+    for pk, started_at, attempts in SessionSummary.objects.filter(
+        status=Status.RENDERING, started_at__lt=stale
+    ).values_list("pk", "started_at", "attempts"):
+        row = SessionSummary.objects.filter(pk=pk, status=Status.RENDERING, started_at=started_at)
+        if attempts >= max_attempts:
+            failed += row.update(
+                status=Status.FAILED,
+                failure_reason=SUMMARY_FAILED_STUCK.format(attempts=attempts),
+                finished_at=now,
+            )
+        elif row.update(status=Status.QUEUED, queued_at=now):
+            enqueue_session_summary(pk)
+            requeued += 1
+    for pk, queued_at in (
+        SessionSummary.objects.filter(status=Status.QUEUED)
+        .filter(Q(queued_at__lt=stale) | Q(queued_at__isnull=True))
+        .values_list("pk", "queued_at")
+    ):
+        if SessionSummary.objects.filter(pk=pk, status=Status.QUEUED, queued_at=queued_at).update(
+            queued_at=now
+        ):
+            enqueue_session_summary(pk)
+            requeued += 1
+    if requeued or failed:
+        logger.warning("Session summaries: %s re-queued, %s given up.", requeued, failed)
+    return None
+
+
+def delete_expired_session_summaries():
+    """Daily: delete PDFs older than SUMMARY_RETENTION_DAYS; the row stays, marked expired."""
+    from .models import SessionSummary
+
+    cutoff = timezone.now() - datetime.timedelta(days=settings.SUMMARY_RETENTION_DAYS)
+    expired = 0
+    for summary in SessionSummary.objects.filter(
+        status=SessionSummary.Status.READY, finished_at__lt=cutoff
+    ):
+        name = summary.file.name
+        if SessionSummary.objects.filter(pk=summary.pk, status=SessionSummary.Status.READY).update(
+            status=SessionSummary.Status.EXPIRED, file=""
+        ):
+            if name:
+                summary.file.storage.delete(name)
+            expired += 1
+    if expired:
+        logger.info("Session summaries: %s expired files deleted.", expired)
+    return None

@@ -144,3 +144,35 @@ def homework_client_panel(request, client=None, couple=None):
 @hooks.register("insert_global_admin_css")
 def homework_admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("homework/admin.css"))
+
+
+# --- Session summaries --------------------------------------------------------------------------
+
+
+def summary_admin_urls():
+    from django.urls import include, path
+
+    from .views import summaries
+
+    return [
+        path("summaries/", include((summaries.urlpatterns, "summaries"), namespace="summaries"))
+    ]
+
+
+def session_summaries_panel(request, client=None, couple=None):
+    from .views.summaries import SessionSummariesPanel
+
+    if client is None and couple is None:
+        return None
+    return SessionSummariesPanel(request, client=client, couple=couple)
+
+
+def _register_session_summary_hooks():
+    # Registered from a function so this section needs no imports at the top of the file.
+    from wagtail import hooks
+
+    hooks.register("register_admin_urls", summary_admin_urls)
+    hooks.register("client_detail_panels", session_summaries_panel)
+
+
+_register_session_summary_hooks()

@@ -1,0 +1,384 @@
+"""Session-prep PDFs: what goes in the document, and rendering it safely with WeasyPrint.
+
+Rules:
+- Client text only ever reaches the HTML through Django's auto-escaping: no `|safe`, no
+  user CSS, presentational hints off. It prints as the text it is.
+- WeasyPrint fetches through `SafeURLFetcher` only: our own allow-listed static files,
+  read from disk. No file://, no http(s), no data:, no redirects, no attachments.
+- The PDF's title and author, like the download's file name, carry no client name.
+"""
+
+import datetime
+import functools
+import hashlib
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from .charts import scale_chart_svg
+from .models import Assignment, PracticePrompt, Reflection, SessionSummary
+
+logger = logging.getLogger(__name__)
+
+# The only scheme the document may fetch, and the only files it may fetch with it.
+ASSET_SCHEME = "pdf-asset"
+ALLOWED_ASSETS = {"homework/pdf/summary.css": "text/css"}
+
+__all__ = ["FatalURLFetchingError", "RenderedPdf", "SafeURLFetcher", "render_summary"]
+
+
+def asset_url(path):
+    return f"{ASSET_SCHEME}:{path}"
+
+
+class FetchRefused(ValueError):
+    """A URL outside the allow-list. The message never repeats the URL."""
+
+
+@functools.cache
+def _read_asset(path):
+    found = finders.find(path)
+    if not found:
+        raise FetchRefused("An allowed asset is missing from the static files.")
+    return Path(found).read_bytes()
+
+
+class SafeURLFetcher(URLFetcher):
+    """Serves the allow-listed static assets and refuses every other URL.
+
+    - `strict` (the default): a refused URL stops the render with WeasyPrint's
+      `FatalURLFetchingError`. Our template fetches nothing else, so a refusal means
+      markup got in that should not have.
+    - `refused` and `served` record what was asked for, for tests and logs.
+    """
+
+    def __init__(self, *, strict=True):
+        super().__init__(
+            timeout=1, allowed_protocols=[ASSET_SCHEME], allow_redirects=False,
+            fail_on_errors=strict,
+        )  # fmt: skip
+        self.refused = []
+        self.served = []
+
+    def fetch(self, url, headers=None):
+        scheme, _, path = url.partition(":")
+        if scheme.lower() != ASSET_SCHEME or path not in ALLOWED_ASSETS:
+            self.refused.append(url)
+            logger.warning("Session summary: refused to fetch a %s: URL.", scheme[:20].lower())
+            raise FetchRefused("Only the document's own style sheet may be loaded.")
+        self.served.append(path)
+        return URLFetcherResponse(
+            url, _read_asset(path), headers={"Content-Type": ALLOWED_ASSETS[path]}
+        )
+
+    def open(self, *args, **kwargs):
+        # urllib's machinery (redirect handlers, file and ftp openers) is never reached.
+        raise FetchRefused("Only the document's own style sheet may be loaded.")
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    content: bytes
+    page_count: int
+
+    @property
+    def sha256(self):
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def render_html(html, *, fetcher=None):
+    """Lay out `html` and return the PDF. Raises FatalURLFetchingError on a refused fetch."""
+    fetcher = fetcher if fetcher is not None else SafeURLFetcher()
+    document = HTML(string=html, base_url=None, url_fetcher=fetcher).render(
+        presentational_hints=False
+    )
+    return RenderedPdf(document.write_pdf(), len(document.pages))
+
+
+# --- What the document says -------------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    question: str
+    kind: str
+    value: object
+    flagged: bool = False
+    scale_low_label: str = ""
+    scale_high_label: str = ""
+
+    @property
+    def is_blank(self):
+        return self.value in (None, "", [])
+
+    @property
+    def display(self):
+        if self.is_blank:
+            return ""
+        if self.kind == PracticePrompt.Kind.YES_NO:
+            return "Yes" if self.value in (True, "yes", "true", 1) else "No"
+        if self.kind == PracticePrompt.Kind.SCALE:
+            return f"{self.value} of 10"
+        return str(self.value)
+
+
+@dataclass
+class Entry:
+    """One person's week: their submitted answers, or why there are none."""
+
+    person: object
+    state: str  # submitted, missed, open
+    answers: list = field(default_factory=list)
+    submitted_at: datetime.datetime | None = None
+
+    @property
+    def flagged(self):
+        return [a for a in self.answers if a.flagged]
+
+
+@dataclass
+class WeekBlock:
+    assignment: Assignment
+    week: object
+    entries: list
+
+    @property
+    def rows(self):
+        """Per prompt, the answers of each person, so partners line up side by side."""
+        submitted = [e for e in self.entries if e.state == "submitted"]
+        if not submitted:
+            return []
+        count = len(submitted[0].answers)
+        return [
+            {
+                "question": submitted[0].answers[i].question,
+                "cells": [
+                    (e, e.answers[i] if e.state == "submitted" else None) for e in self.entries
+                ],
+            }
+            for i in range(count)
+        ]
+
+
+@dataclass
+class PersonStat:
+    person: object
+    first: int | None
+    last: int | None
+    average: float | None
+    count: int
+
+
+@dataclass
+class ScaleSummary:
+    assignment: Assignment
+    question: str
+    stats: list
+    chart: str
+    flag_at_or_below: int | None
+
+
+@dataclass
+class PersonTally:
+    person: object
+    assigned: int = 0
+    submitted: int = 0
+    missed: int = 0
+    open: int = 0
+
+
+@dataclass
+class SummaryDocument:
+    summary: SessionSummary
+    people: list
+    assignments: list
+    weeks: list
+    scales: list
+    tallies: list
+    flagged: list
+    generated_at: datetime.datetime
+
+    @property
+    def practice_titles(self):
+        return list(dict.fromkeys(a.practice.title for a in self.assignments))
+
+    @property
+    def is_couple(self):
+        return len(self.people) > 1
+
+
+def _weeks_in_range(assignment, since, until):
+    return [w for w in assignment.all_weeks() if w.ends_on >= since and w.starts_on <= until]
+
+
+def build_document(summary, *, now=None):
+    """Everything the template needs, read in a fixed number of queries."""
+    now = now or timezone.now()
+    people = summary.people
+    assignments = [
+        a
+        for a in Assignment.objects.filter(
+            **({"client": summary.client} if summary.client_id else {"couple": summary.couple}),
+            start_date__lte=summary.until,
+        )
+        .select_related("practice")
+        .order_by("start_date", "pk")
+        if a.status != Assignment.Status.CANCELLED or a.reflections.exists()
+    ]
+    for assignment in assignments:
+        # Saves a query per assignment: week arithmetic reads the client's time zone.
+        if summary.client_id:
+            assignment.client = summary.client
+        else:
+            assignment.couple = summary.couple
+
+    weeks_by_assignment = {
+        a.pk: _weeks_in_range(a, summary.since, summary.until) for a in assignments
+    }
+    assignments = [a for a in assignments if weeks_by_assignment[a.pk]]
+    reflections = Reflection.objects.filter(
+        assignment__in=assignments, status=Reflection.Status.SUBMITTED
+    )
+    by_key = {(r.assignment_id, r.week, r.client_id): r for r in reflections}
+
+    tallies = {p.pk: PersonTally(p) for p in people}
+    weeks, scales, flagged = [], [], []
+    for assignment in assignments:
+        week_list = weeks_by_assignment[assignment.pk]
+        scale_values = {}  # prompt key -> person pk -> {week: value}
+        for week in week_list:
+            entries = []
+            for person in people:
+                tally = tallies[person.pk]
+                tally.assigned += 1
+                reflection = by_key.get((assignment.pk, week.number, person.pk))
+                if reflection is None:
+                    state = "missed" if week.is_closed(now) else "open"
+                    setattr(tally, state, getattr(tally, state) + 1)
+                    entries.append(Entry(person, state))
+                    continue
+                tally.submitted += 1
+                reflection.assignment = assignment
+                flagged_keys = set(reflection.flagged_keys())
+                answers = []
+                for prompt in assignment.prompts:
+                    value = reflection.answers.get(prompt["key"])
+                    answer = Answer(
+                        question=prompt["question"],
+                        kind=prompt["kind"],
+                        value=value,
+                        flagged=prompt["key"] in flagged_keys,
+                        scale_low_label=prompt.get("scale_low_label") or "",
+                        scale_high_label=prompt.get("scale_high_label") or "",
+                    )
+                    answers.append(answer)
+                    if answer.flagged:
+                        flagged.append((week, person, answer))
+                    if prompt["kind"] == PracticePrompt.Kind.SCALE and isinstance(value, int):
+                        scale_values.setdefault(prompt["key"], {}).setdefault(person.pk, {})[
+                            week.number
+                        ] = value
+                entries.append(Entry(person, "submitted", answers, reflection.submitted_at))
+            weeks.append(WeekBlock(assignment, week, entries))
+
+        numbers = [w.number for w in week_list]
+        for prompt in assignment.prompts:
+            if prompt["kind"] != PracticePrompt.Kind.SCALE:
+                continue
+            values = scale_values.get(prompt["key"], {})
+            stats = []
+            for person in people:
+                series = [values.get(person.pk, {}).get(n) for n in numbers]
+                series = [v for v in series if v is not None]
+                stats.append(
+                    PersonStat(
+                        person,
+                        first=series[0] if series else None,
+                        last=series[-1] if series else None,
+                        average=round(sum(series) / len(series), 1) if series else None,
+                        count=len(series),
+                    )
+                )
+            chart = scale_chart_svg(
+                prompt["question"],
+                numbers,
+                {p.display_name: values.get(p.pk, {}) for p in people},
+                width=560,
+                height=165 if len(people) == 1 else 185,
+            )
+            scales.append(
+                ScaleSummary(
+                    assignment, prompt["question"], stats, chart, prompt.get("flag_at_or_below")
+                )
+            )
+
+    return SummaryDocument(
+        summary=summary,
+        people=people,
+        assignments=assignments,
+        weeks=weeks,
+        scales=scales,
+        tallies=list(tallies.values()),
+        flagged=flagged,
+        generated_at=now,
+    )
+
+
+def summary_html(summary, *, now=None):
+    document = build_document(summary, now=now)
+    return render_to_string(
+        "homework/pdf/summary.html",
+        {
+            "doc": document,
+            "site_name": settings.WAGTAIL_SITE_NAME,
+            "stylesheet_url": asset_url("homework/pdf/summary.css"),
+        },
+    )
+
+
+def render_summary(summary, *, now=None, fetcher=None):
+    """The summary's PDF. Raises FatalURLFetchingError (not an Exception) on a refused fetch."""
+    return render_html(summary_html(summary, now=now), fetcher=fetcher)
+
+
+# --- Storing the file ---------------------------------------------------------------------------
+
+
+def store(summary, rendered):
+    """Put the finished PDF in the private storage; return its name.
+
+    On local disk it is written to a temporary file in the same folder and renamed into
+    place, so a reader never sees half a file. Other storages receive the finished bytes
+    in one call (an object store's upload is all or nothing).
+    """
+    storage = summary.file.storage
+    name = f"summaries/{summary.uuid}.pdf"
+    try:
+        final = storage.path(name)
+    except NotImplementedError:
+        if storage.exists(name):
+            storage.delete(name)
+        return storage.save(name, ContentFile(rendered.content))
+    folder = os.path.dirname(final)
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    handle, partial = tempfile.mkstemp(dir=folder, prefix=".partial-", suffix=".pdf")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(rendered.content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, final)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    return name

@@ -1,0 +1,204 @@
+"""Session summaries in the Wagtail admin: ask for one, follow its state, download it.
+
+Every lookup goes through `clients.access` or `homework.access`: someone else's client,
+couple or summary is a 404. Responses about a summary are never cached.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect
+from django.template.loader import get_template
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET, require_http_methods
+from wagtail.admin.ui.components import Component
+
+from clients.access import get_client_for_therapist, get_couple_for_therapist
+from clients.audit import record
+from clients.models import AuditEvent
+
+from .. import tasks
+from ..access import get_summary_for_therapist
+from ..models import SessionSummary
+
+
+class SummaryRequestForm(forms.Form):
+    """The dates of a summary: both included, not in the future, within the longest range."""
+
+    since = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, client=None, couple=None, **kwargs):
+        if "initial" not in kwargs and not args:
+            since, until = SessionSummary.default_range(client=client, couple=couple)
+            kwargs["initial"] = {"since": since, "until": until}
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since is None or until is None:
+            return data
+        today = timezone.localdate()
+        if until > today:
+            self.add_error("until", "The summary can only reach up to today.")
+        if since > until:
+            self.add_error("since", "The start date must be on or before the end date.")
+        elif (until - since).days > settings.SUMMARY_MAX_RANGE_DAYS:
+            longest = settings.SUMMARY_MAX_RANGE_DAYS
+            self.add_error("since", f"Choose at most {longest} days, so the document stays usable.")
+        return data
+
+
+def _subject(request, kind, pk):
+    if kind == "couple":
+        return None, get_couple_for_therapist(request, pk)
+    if kind == "client":
+        return get_client_for_therapist(request, pk), None
+    raise Http404("No such kind.")
+
+
+def subject_url(client=None, couple=None):
+    """The client's or couple's admin page, or our own request page until it exists."""
+    try:
+        if couple is not None:
+            return reverse("couples:detail", args=[couple.pk])
+        return reverse("clients:detail", args=[client.pk])
+    except NoReverseMatch:
+        kind, pk = ("couple", couple.pk) if couple is not None else ("client", client.pk)
+        return reverse("summaries:request", args=[kind, pk])
+
+
+def _no_store(response):
+    patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def request_summary(request, kind, pk):
+    client, couple = _subject(request, kind, pk)
+    back = subject_url(client, couple)
+    if request.method == "POST":
+        form = SummaryRequestForm(request.POST, client=client, couple=couple)
+        if form.is_valid():
+            summary, created = SessionSummary.request(
+                therapist=request.user,
+                client=client,
+                couple=couple,
+                since=form.cleaned_data["since"],
+                until=form.cleaned_data["until"],
+            )
+            if created:
+                tasks.enqueue_session_summary(summary.pk)
+                messages.success(
+                    request,
+                    "The summary is being prepared. This usually takes a few seconds; "
+                    "the download link appears below when it is ready.",
+                )
+            else:
+                messages.info(request, "A summary for these dates is already being prepared.")
+            return redirect(f"{back}#session-summaries")
+    else:
+        form = SummaryRequestForm(client=client, couple=couple)
+    summaries = SessionSummary.objects.for_subject(client=client, couple=couple)
+    return TemplateResponse(
+        request,
+        "homework/admin/summary_request.html",
+        {
+            "form": form,
+            "subject": client or couple,
+            "back_url": back,
+            "summaries": [(s, status_payload(s)) for s in summaries[:PANEL_LENGTH]],
+            "action_url": request.path,
+            "header_title": "Session summary",
+            "page_title": "Session summary",
+            "page_subtitle": str(client or couple),
+            "header_icon": "doc-full",
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+def status_payload(summary):
+    ready = summary.status == SessionSummary.Status.READY
+    return {
+        "id": str(summary.uuid),
+        "status": summary.status,
+        "label": summary.get_status_display(),
+        "in_progress": summary.is_in_progress,
+        "failure_reason": summary.failure_reason,
+        "download_url": reverse("summaries:download", args=[summary.uuid]) if ready else None,
+        "page_count": summary.page_count,
+        "size_bytes": summary.size_bytes,
+    }
+
+
+@require_GET
+def summary_status(request, uuid):
+    summary = get_summary_for_therapist(request, uuid)
+    return _no_store(JsonResponse(status_payload(summary)))
+
+
+@require_GET
+def download_summary(request, uuid):
+    summary = get_summary_for_therapist(request, uuid)
+    if summary.status != SessionSummary.Status.READY or not summary.file:
+        raise Http404("This summary is not ready, or its file was deleted.")
+    try:
+        handle = summary.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is missing.") from error
+    for person in summary.people:
+        record(request, AuditEvent.Action.DOWNLOAD, client=person, obj=summary)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=summary.download_filename,
+        content_type="application/pdf",
+    )
+    return _no_store(response)
+
+
+class SessionSummariesPanel(Component):
+    """The "Session summaries" panel on a client's or couple's admin page."""
+
+    template_name = "homework/admin/summaries_panel.html"
+    order = 300
+
+    def __init__(self, request, *, client=None, couple=None):
+        self.request, self.client, self.couple = request, client, couple
+
+    def get_context_data(self, parent_context=None):
+        client, couple = self.client, self.couple
+        kind, pk = ("couple", couple.pk) if couple is not None else ("client", client.pk)
+        summaries = SessionSummary.objects.for_subject(client=client, couple=couple)
+        # A client seen with a partner: the couple's summary lives on the couple's page.
+        their_couple = client.couple if client is not None else None
+        return {
+            "form": SummaryRequestForm(client=client, couple=couple),
+            "action_url": reverse("summaries:request", args=[kind, pk]),
+            "summaries": [(s, status_payload(s)) for s in summaries[:PANEL_LENGTH]],
+            "subject": client or couple,
+            "their_couple": their_couple,
+            "couple_url": subject_url(couple=their_couple) if their_couple else None,
+            "retention_days": settings.SUMMARY_RETENTION_DAYS,
+        }
+
+    def render_html(self, parent_context=None):
+        # Rendered with the request, so that the form carries its CSRF token.
+        return get_template(self.template_name).render(
+            self.get_context_data(parent_context), self.request
+        )
+
+
+PANEL_LENGTH = 10
+
+urlpatterns = [
+    path("<str:kind>/<int:pk>/", request_summary, name="request"),
+    path("<uuid:uuid>/status/", summary_status, name="status"),
+    path("<uuid:uuid>/download/", download_summary, name="download"),
+]
