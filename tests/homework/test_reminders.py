@@ -1,0 +1,138 @@
+"""Weekly reminders: once per client per week, at the reminder hour in their time zone."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django_q.models import Schedule
+
+from homework import emails, tasks
+from homework.models import ReminderLog, TherapistPreference
+
+from .conftest import make_assignment, submit
+
+UTC = datetime.UTC
+# Week 2 ends Sunday 15 March; reminders go the day before, from 18:00 local.
+SATURDAY_1830_LONDON = datetime.datetime(2026, 3, 14, 18, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(SATURDAY_1830_LONDON, tick=False) as traveller:
+        yield traveller
+
+
+def test_reminder_is_sent_once_at_the_reminder_hour(assignment, clock):
+    clock.move_to(SATURDAY_1830_LONDON - datetime.timedelta(hours=1))
+    assert tasks.send_due_reminders() == 0
+    clock.move_to(SATURDAY_1830_LONDON)
+    assert tasks.send_due_reminders() == 1
+    assert tasks.send_due_reminders() == 0  # a re-run
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["jordan@example.org"]
+    assert ReminderLog.objects.get().week == 2
+
+
+def test_reminder_hour_follows_the_clients_time_zone(practice, couple, clock):
+    make_assignment(practice, couple=couple)  # New York: 14:30 on Saturday
+    assert tasks.send_due_reminders() == 0
+    clock.move_to(datetime.datetime(2026, 3, 14, 22, 30, tzinfo=UTC))  # 18:30 in New York
+    assert tasks.send_due_reminders() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["alex@example.org", "sam@example.org"]
+
+
+def test_two_concurrent_runs_send_one_reminder(assignment, clock, monkeypatch):
+    """The second run starts while the first holds the log row and is still sending."""
+    sent = []
+    real_send = emails.send_reminder
+
+    def slow_send(client, assignment, week):
+        if not sent:
+            sent.append("second run")
+            assert tasks.send_due_reminders() == 0
+        real_send(client, assignment, week)
+
+    monkeypatch.setattr(emails, "send_reminder", slow_send)
+    assert tasks.send_due_reminders() == 1
+    assert sent == ["second run"]
+    assert len(mail.outbox) == 1
+
+
+def test_a_failed_send_is_tried_again_next_run(assignment, clock, monkeypatch):
+    def broken(*args):
+        raise ConnectionError("mail server down")
+
+    monkeypatch.setattr(emails, "send_reminder", broken)
+    assert tasks.send_due_reminders() == 0
+    assert not ReminderLog.objects.exists()
+    monkeypatch.undo()
+    assert tasks.send_due_reminders() == 1
+
+
+def test_no_reminder_once_submitted(assignment, client_profile, clock):
+    submit(assignment, client_profile, 2)
+    assert tasks.send_due_reminders() == 0
+
+
+@pytest.mark.parametrize("action", ["pause", "cancel", "finish"])
+def test_paused_or_stopped_assignments_get_no_reminder(assignment, clock, action):
+    assignment.change_status(action)
+    assert tasks.send_due_reminders() == 0
+    assert mail.outbox == []
+
+
+def test_no_burst_after_downtime(assignment, clock):
+    # Back after the week was due: that week's reminder is no use any more.
+    clock.move_to(datetime.datetime(2026, 3, 16, 9, 0, tzinfo=UTC))
+    assert tasks.send_due_reminders() == 0
+
+
+def test_reminder_has_a_link_and_the_article_title_but_no_health_content(
+    assignment, client_profile, clock
+):
+    submit(assignment, client_profile, 1, text="My private words")
+    tasks.send_due_reminders()
+    message = mail.outbox[0]
+    body = message.body + message.subject
+    assert f"/portal/homework/{assignment.uuid}/week/2/" in body
+    assert "My private words" not in body
+    assert "How safe" not in body
+
+
+def test_reminder_schedule_exists_once_by_name(db):
+    from homework.schedules import ensure_schedules
+
+    ensure_schedules()
+    ensure_schedules()
+    schedule = Schedule.objects.get(name="homework reminders")
+    assert schedule.func == "homework.tasks.send_due_reminders"
+    assert schedule.minutes == 15
+    assert Schedule.objects.filter(func="homework.tasks.send_due_reminders").count() == 1
+
+
+# --- Therapist notices -------------------------------------------------------------------------
+
+
+def test_digest_goes_once_a_day_with_a_count_only(assignment, client_profile, clock, settings):
+    settings.HOMEWORK_DIGEST_HOUR = 7
+    submit(assignment, client_profile, 1, text="Secret words")
+    submit(assignment, client_profile, 2, text="More secret words")
+    clock.move_to(datetime.datetime(2026, 3, 15, 6, 0, tzinfo=UTC))
+    assert tasks.send_therapist_digests() == 0
+    clock.move_to(datetime.datetime(2026, 3, 15, 7, 15, tzinfo=UTC))
+    assert tasks.send_therapist_digests() == 1
+    assert tasks.send_therapist_digests() == 0
+    assert len(mail.outbox) == 1
+    assert "2 new reflections" in mail.outbox[0].subject
+    assert "Secret" not in mail.outbox[0].body
+    assert "Jordan" not in mail.outbox[0].body
+
+
+def test_therapist_who_chose_no_emails_gets_none(assignment, client_profile, therapist, clock):
+    TherapistPreference.objects.create(therapist=therapist, notify=TherapistPreference.Notify.NEVER)
+    reflection = submit(assignment, client_profile, 2)
+    tasks.notify_therapist(reflection.pk)
+    clock.move_to(datetime.datetime(2026, 3, 15, 9, 0, tzinfo=UTC))
+    tasks.send_therapist_digests()
+    assert mail.outbox == []
