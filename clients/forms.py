@@ -175,6 +175,8 @@ class ClientAdminForm(WagtailAdminModelForm):
         else:
             user = User(email=email, first_name=first, last_name=last)
             user.set_unusable_password()
+        if not client.therapist_id:
+            client.therapist = self.for_user
         if commit:
             user.save()
             client.user = user
