@@ -137,7 +137,7 @@ def test_export_holds_the_profile_assignments_prompts_and_reflections(
     assert data["couple"] is None
     [assignment] = data["assignments"]
     assert assignment["practice"] == "Pausing when it heats up"
-    assert [p["question"] for p in assignment["prompts"]][0] == "How many times did you pause?"
+    assert assignment["prompts"][0]["question"] == "How many times did you pause?"
     [reflection] = assignment["reflections"]
     assert {"question": "What helped?", "kind": "text", "answer": "Mine."} in reflection["answers"]
     assert "Theirs." not in json.dumps(data)
