@@ -2,8 +2,6 @@
 
 import datetime
 
-from django.utils import timezone
-
 from .models import Assignment, Practice, PracticePrompt, Reflection
 
 EMOTIONAL_SAFETY = "Pausing when it heats up"
@@ -96,7 +94,7 @@ def _answers(assignment, count, safety, helped, bring):
     return answers
 
 
-def _assignment(practice, start, weeks_back, **recipient):
+def _assignment(practice, start, weeks_back, partner_visibility=None, **recipient):
     existing = Assignment.objects.filter(practice=practice, **recipient).first()
     if existing is not None:
         return existing
@@ -106,6 +104,7 @@ def _assignment(practice, start, weeks_back, **recipient):
         weeks=weeks_back + 2,
         week_ends_on=(start - datetime.timedelta(days=1)).weekday(),
         note="Let's try this for a few weeks and talk about how it went.",
+        partner_visibility=partner_visibility or Assignment.PartnerVisibility.THERAPIST_ONLY,
         **recipient,
     )
 
@@ -141,15 +140,21 @@ def seed(people, practices, blog):
         practice.source_article = article
         practice.save(update_fields=["source_article"])
 
-    today = timezone.localdate()
-    couple_assignment = _assignment(practice, today, len(ALEX_WEEKS), couple=people["couple"])
-    if couple_assignment.partner_visibility != Assignment.PartnerVisibility.MUTUAL:
-        Assignment.objects.filter(pk=couple_assignment.pk).update(
-            partner_visibility=Assignment.PartnerVisibility.MUTUAL
-        )
+    # Dates in each client's own time zone, so "this week" is open wherever they are.
+    couple_today = people["couple"].partner_a.local_now().date()
+    couple_assignment = _assignment(
+        practice,
+        couple_today,
+        len(ALEX_WEEKS),
+        couple=people["couple"],
+        partner_visibility=Assignment.PartnerVisibility.MUTUAL,
+    )
     _reflections(couple_assignment, people["couple"].partner_a, ALEX_WEEKS)
     _reflections(couple_assignment, people["couple"].partner_b, SAM_WEEKS)
 
-    jordan_assignment = _assignment(practice, today, len(JORDAN_WEEKS), client=people["jordan"])
+    jordan_today = people["jordan"].local_now().date()
+    jordan_assignment = _assignment(
+        practice, jordan_today, len(JORDAN_WEEKS), client=people["jordan"]
+    )
     _reflections(jordan_assignment, people["jordan"], JORDAN_WEEKS)
     return {"couple": couple_assignment, "jordan": jordan_assignment}
