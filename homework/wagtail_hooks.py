@@ -173,6 +173,14 @@ def _register_session_summary_hooks():
 
     hooks.register("register_admin_urls", summary_admin_urls)
     hooks.register("client_detail_panels", session_summaries_panel)
+    hooks.register("insert_global_admin_css", summary_admin_css)
+
+
+def summary_admin_css():
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<link rel="stylesheet" href="{}">', static("homework/admin/summaries.css"))
 
 
 _register_session_summary_hooks()

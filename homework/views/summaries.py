@@ -101,7 +101,7 @@ def request_summary(request, kind, pk):
                 )
             else:
                 messages.info(request, "A summary for these dates is already being prepared.")
-            return redirect(f"{back}#session-summaries")
+            return redirect(f"{back}#session-summaries-section")
     else:
         form = SummaryRequestForm(client=client, couple=couple)
     summaries = SessionSummary.objects.for_subject(client=client, couple=couple)

@@ -57,7 +57,7 @@ def test_therapist_asks_for_the_couples_summary_and_it_becomes_ready(
 
     assert response.status_code == 302
     assert response["Location"] == reverse("couples:detail", args=[couple.pk]) + (
-        "#session-summaries"
+        "#session-summaries-section"
     )
     summary = SessionSummary.objects.get()
     assert summary.couple == couple
@@ -223,11 +223,11 @@ def test_couple_page_offers_the_form_with_the_default_range_and_lists_summaries(
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert 'id="session-summaries"' in page
+    assert 'id="session-summaries-section"' in page
     assert 'value="2026-10-20"' in page  # since the day after the previous summary
     assert reverse("summaries:download", args=[ready_summary.uuid]) in page
     assert "homework/admin/summaries.js" in page
-    assert "<script>" not in page.split('id="session-summaries"')[1]
+    assert "<script>" not in page.split('id="session-summaries-section"')[1]
 
 
 def test_an_unfinished_summary_is_listed_with_its_status_url_for_polling(therapist_client, couple):
@@ -245,7 +245,8 @@ def test_a_partners_own_page_points_to_the_couple_summary(therapist_client, coup
     response = therapist_client.get(reverse("clients:detail", args=[couple.partner_a.pk]))
 
     page = response.content.decode()
-    assert reverse("couples:detail", args=[couple.pk]) + "#session-summaries" in page
+    assert f'href="{reverse("couples:detail", args=[couple.pk])}"' in page
+    assert "also seen as a couple" in page
 
 
 def count_queries(client, url):

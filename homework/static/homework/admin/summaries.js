@@ -34,9 +34,8 @@
       link.setAttribute("download", "");
       link.textContent = "Download PDF";
       var pages = document.createElement("span");
-      pages.className = "w-text-grey-400";
-      pages.textContent =
-        " (" + state.page_count + (state.page_count === 1 ? " page)" : " pages)");
+      pages.className = "session-summary-meta";
+      pages.textContent = state.page_count + (state.page_count === 1 ? " page" : " pages");
       downloadCell.replaceChildren(link, pages);
     } else if (!state.in_progress) {
       downloadCell.textContent = "—";
