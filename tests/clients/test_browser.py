@@ -1,0 +1,125 @@
+"""In a real browser: a client invited from the admin accepts, sets a password and lands on
+the dashboard; axe-core on every portal page type at phone width."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core import mail
+
+from tests.conftest import PASSWORD, make_client, make_therapist
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 320, "height": 800}
+NEW_PASSWORD = "walking by the river 42"
+
+
+@pytest.fixture
+def wagtail_basics(transactional_db):
+    """The live server's flush also removes the Locale and root Collection migrations made."""
+    from wagtail.models import Collection, Locale
+
+    Locale.objects.get_or_create(language_code="en")
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+
+
+def check_axe(page, name, failures):
+    results = Axe().run(page)
+    if results.violations_count:
+        failures[name] = results.generate_report()
+    overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert not overflow, f"{name} scrolls sideways at 320 px"
+
+
+def test_an_invited_client_accepts_and_sees_the_dashboard(wagtail_basics, live_site, page):
+    therapist = make_therapist("maya@example.org")
+    page.goto(live_site.url + "/admin/login/")
+    page.locator("#id_username").fill(therapist.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+
+    page.goto(live_site.url + "/admin/clients/new/")
+    page.locator("#id_full_name").fill("Casey Morgan")
+    page.locator("#id_email").fill("casey@example.org")
+    page.locator("#id_timezone").select_option("Europe/Paris")
+    page.get_by_role("button", name="Create").click()
+    page.wait_for_url(re.compile(r"/admin/clients/\d+/$"))
+    assert "invitation is on its way" in page.content()
+
+    [message] = mail.outbox
+    path = re.search(r"http://[^/\s]+(/portal/welcome/\S+/)", message.body).group(1)
+
+    client_context = page.context.browser.new_context(viewport=PHONE)
+    visitor = client_context.new_page()
+    visitor.goto(live_site.url + path)
+    failures = {}
+    check_axe(visitor, "set password", failures)
+    visitor.get_by_label("Choose a password").fill(NEW_PASSWORD)
+    visitor.get_by_label("Type it again").fill(NEW_PASSWORD)
+    visitor.get_by_role("button", name="Save my password").click()
+    visitor.wait_for_url(re.compile(r"/portal/$"))
+    assert visitor.locator("h1").inner_text() == "Hello, Casey"
+    assert "If you need help now" in visitor.content()
+    client_context.close()
+    assert not failures, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
+
+
+def test_portal_pages_pass_axe_at_phone_width(wagtail_basics, live_site, page):
+    therapist = make_therapist("maya@example.org")
+    jordan = make_client(therapist, "jordan@example.org", "Jordan Lee")
+    page.set_viewport_size(PHONE)
+    failures = {}
+
+    for name, url in {
+        "sign in": "/portal/login/",
+        "password reset": "/portal/password/reset/",
+        "password reset sent": "/portal/password/reset/sent/",
+        "expired link": "/portal/welcome/MQ/abc-123/",
+    }.items():
+        page.goto(live_site.url + url)
+        check_axe(page, name, failures)
+
+    page.goto(live_site.url + "/portal/login/")
+    page.get_by_label("E-mail address").fill(jordan.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/portal/$"))
+
+    for name, url in {
+        "dashboard": "/portal/",
+        "profile": "/portal/profile/",
+        "your data": "/portal/data/",
+        "change password": "/portal/password/",
+        "signed in again": "/portal/signed-in/",
+    }.items():
+        page.goto(live_site.url + url)
+        check_axe(page, name, failures)
+
+    # A form with errors, as someone upset and in a hurry might see it.
+    page.goto(live_site.url + "/portal/password/")
+    page.get_by_role("button", name="Change my password").click()
+    check_axe(page, "change password with errors", failures)
+    assert not failures, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
+
+
+def test_the_session_dialog_offers_to_stay_signed_in(wagtail_basics, live_site, page, settings):
+    settings.CLIENT_IDLE_TIMEOUT = 125  # the warning shows two minutes before the end
+    therapist = make_therapist("maya@example.org")
+    jordan = make_client(therapist, "jordan@example.org", "Jordan Lee")
+    page.set_viewport_size(PHONE)
+    page.goto(live_site.url + "/portal/login/")
+    page.get_by_label("E-mail address").fill(jordan.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/portal/$"))
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for(timeout=15000)
+    assert "signed out soon for your privacy" in dialog.inner_text()
+    failures = {}
+    check_axe(page, "session dialog", failures)
+    dialog.get_by_role("button", name="Stay signed in").click()
+    dialog.wait_for(state="hidden")
+    assert not failures, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
