@@ -1,0 +1,78 @@
+"""In a real browser: the series walk, and axe-core on every blog page type."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from blog import demo
+from blog.models import ArticlePage
+from clients import demo as clients_demo
+from homework.models import Practice
+
+pytestmark = pytest.mark.browser
+
+VIEWPORTS = {"phone": {"width": 320, "height": 800}, "desktop": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def wagtail_basics(transactional_db):
+    """The live server's flush also removes the Locale and root Collection migrations made."""
+    from wagtail.models import Collection, Locale
+
+    Locale.objects.get_or_create(language_code="en")
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+
+
+@pytest.fixture
+def demo_blog(wagtail_basics, live_site):
+    practice = Practice.objects.create(
+        title="Noticing safe moments", instructions="<p>Each evening, note <b>one</b>.</p>"
+    )
+    return demo.seed(clients_demo.seed(), {"emotional_safety": practice})
+
+
+def test_reader_walks_the_series_first_to_last_and_back(demo_blog, live_site, page):
+    parts = list(ArticlePage.objects.child_of(demo_blog["series"]).live().order_by("path"))
+    page.goto(live_site.url + demo_blog["series"].url)
+    page.get_by_role("link", name="Start with part 1").click()
+    assert page.locator("h1").inner_text() == parts[0].title
+    assert page.locator('a[rel="prev"]').count() == 0
+
+    for number, part in enumerate(parts[1:], start=2):
+        page.locator('a[rel="next"]').click()
+        assert page.locator("h1").inner_text() == part.title
+        assert f"Part {number} of {len(parts)}" in page.locator(".kicker").text_content()
+    assert page.locator('a[rel="next"]').count() == 0
+
+    for part in reversed(parts[:-1]):
+        page.locator('a[rel="prev"]').click()
+        assert page.locator("h1").inner_text() == part.title
+    assert page.locator('a[rel="prev"]').count() == 0
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_blog_pages_pass_axe(demo_blog, live_site, page, viewport):
+    page.set_viewport_size(VIEWPORTS[viewport])
+    index = demo_blog["index"]
+    urls = {
+        "home": "/",
+        "index": index.url,
+        "tag filter": f"{index.url}?tag=repair",
+        "series": demo_blog["series"].url,
+        "article with practice": demo_blog["practice_article"].url,
+        "article outside the series": demo_blog["articles"][-1].url,
+        "author": f"{index.url}authors/{demo_blog['author'].slug}/",
+        "search": "/search/?q=trust",
+        "not found": "/no-such-page/",
+    }
+    axe = Axe()
+    failures = {}
+    for name, url in urls.items():
+        page.goto(live_site.url + url)
+        results = axe.run(page)
+        if results.violations_count:
+            failures[name] = results.generate_report()
+        # Nothing may stick out sideways at 320 px.
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert not overflow, f"{name} scrolls sideways at {viewport} width"
+    assert not failures, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
