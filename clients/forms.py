@@ -11,10 +11,11 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from .lockout import normalise_email
-from .models import Client, Couple, User
+from .models import THERAPISTS_GROUP, Client, Couple, User
 
 # Long enough for any password manager, short enough that nobody can make us hash a novel.
 PASSWORD_MAX_LENGTH = 1024
@@ -146,15 +147,34 @@ class ClientAdminForm(WagtailAdminModelForm):
 
     class Meta:
         model = Client
-        fields = ["full_name", "preferred_name", "email", "timezone", "archived"]
+        fields = ["full_name", "preferred_name", "email", "timezone", "therapist", "archived"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["email"].initial = self.instance.user.email
+        # Only the practice owner sees this field (FieldPanel permission="superuser").
+        if "therapist" in self.fields:
+            therapists = User.objects.filter(
+                Q(groups__name=THERAPISTS_GROUP) | Q(is_superuser=True)
+            ).distinct()
+            self.fields["therapist"].queryset = therapists
+            self.fields["therapist"].required = False
+            self.fields["therapist"].help_text = "Leave empty for yourself."
+            self.fields["therapist"].widget = forms.Select(choices=self.fields["therapist"].choices)
 
     def clean_full_name(self):
         return " ".join(self.cleaned_data["full_name"].split())
+
+    def clean_therapist(self):
+        therapist = self.cleaned_data.get("therapist")
+        if therapist is None:
+            return self.instance.therapist if self.instance.therapist_id else None
+        moving = self.instance.pk and therapist.pk != self.instance.therapist_id
+        if moving and self.instance.couple is not None:
+            # A couple's partners share one therapist (Couple.clean).
+            raise ValidationError("This client is in a couple: partners share one therapist.")
+        return therapist
 
     def clean_email(self):
         email = normalise_email(self.cleaned_data["email"])
@@ -177,6 +197,7 @@ class ClientAdminForm(WagtailAdminModelForm):
             user.set_unusable_password()
         if not client.therapist_id:
             client.therapist = self.for_user
+
         if commit:
             user.save()
             client.user = user

@@ -1,7 +1,9 @@
 """Admin wiring: clients, couples and their audit trail in the Wagtail admin; a client
 chooser limited to the therapist's own; two-step sign-in pages."""
 
+from django.templatetags.static import static
 from django.urls import include, path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -41,6 +43,7 @@ class ClientViewSet(ModelViewSet):
             FieldPanel("preferred_name"),
             FieldPanel("email"),
             FieldPanel("timezone"),
+            FieldPanel("therapist", permission="superuser"),
             FieldPanel("archived"),
         ],
         base_form_class=ClientAdminForm,
@@ -162,3 +165,8 @@ def two_factor_account_item(request):
         "label": "Two-step sign-in",
         "help_text": "Confirm each sign-in with a code from an app on your phone.",
     }
+
+
+@hooks.register("insert_global_admin_css")
+def clients_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("clients/admin.css"))

@@ -297,3 +297,34 @@ def test_earlier_audit_events_outlive_the_deleted_client(therapist_client, clien
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.SIGN_IN, client_label=str(client_profile.uuid)
     ).exists()
+
+
+def test_the_practice_owner_adds_a_client_for_another_therapist(client, superuser, other_therapist):
+    client.force_login(superuser)
+    assert "id_therapist" in client.get("/admin/clients/new/").content.decode()
+    client.post(
+        "/admin/clients/new/",
+        {
+            "full_name": "Casey Morgan",
+            "email": "casey@example.org",
+            "timezone": "UTC",
+            "therapist": other_therapist.pk,
+        },
+    )
+    assert Client.objects.get(user__email="casey@example.org").therapist == other_therapist
+
+
+def test_a_therapist_cannot_hand_a_client_to_someone_else(
+    therapist_client, therapist, other_therapist
+):
+    assert "id_therapist" not in therapist_client.get("/admin/clients/new/").content.decode()
+    therapist_client.post(
+        "/admin/clients/new/",
+        {
+            "full_name": "Casey Morgan",
+            "email": "casey@example.org",
+            "timezone": "UTC",
+            "therapist": other_therapist.pk,
+        },
+    )
+    assert Client.objects.get(user__email="casey@example.org").therapist == therapist

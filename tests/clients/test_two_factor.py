@@ -81,3 +81,15 @@ def test_next_never_leaves_the_site(client, therapist):
         "/admin/two-step/verify/", {"code": current_code(device), "next": "https://evil.example"}
     )
     assert response.url == "/admin/"
+
+
+def test_a_lost_phone_is_reset_from_the_shell(therapist):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    TOTPDevice.objects.create(user=therapist, name="phone", confirmed=True)
+    out = StringIO()
+    call_command("reset_two_factor", therapist.email.upper(), stdout=out)
+    assert not TOTPDevice.objects.filter(user=therapist).exists()
+    assert "Removed 1 device" in out.getvalue()
