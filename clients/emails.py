@@ -26,13 +26,11 @@ def send_templated(name, to, context):
     return message
 
 
-def _link(url_name, user, tokens):
+def _link(url_name, client, tokens):
+    """An absolute single-use link naming the client by UUID, never by a guessable id."""
     from django.urls import reverse
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
 
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    path = reverse(url_name, args=[uid, tokens.make_token(user)])
+    path = reverse(url_name, args=[client.uuid, tokens.make_token(client.user)])
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
@@ -49,7 +47,7 @@ def send_invitation(client):
         {
             "name": client.display_name,
             "therapist_name": client.therapist.get_full_name() or client.therapist.email,
-            "link": _link("portal:invitation", client.user, invitation_tokens),
+            "link": _link("portal:invitation", client, invitation_tokens),
             "days": settings.CLIENT_INVITATION_DAYS,
         },
     )
@@ -69,7 +67,7 @@ def send_password_reset(client):
         client.email,
         {
             "name": client.display_name,
-            "link": _link("portal:password_reset_confirm", client.user, password_reset_tokens),
+            "link": _link("portal:password_reset_confirm", client, password_reset_tokens),
             "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
         },
     )

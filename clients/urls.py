@@ -18,9 +18,9 @@ urlpatterns = [
     path("password/reset/", portal.password_reset, name="password_reset"),
     path("password/reset/sent/", portal.password_reset_sent, name="password_reset_sent"),
     path(
-        "password/reset/<uidb64>/<token>/",
+        "password/reset/<str:uidb64>/<str:token>/",
         portal.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
-    path("welcome/<uidb64>/<token>/", portal.InvitationView.as_view(), name="invitation"),
+    path("welcome/<str:uidb64>/<str:token>/", portal.InvitationView.as_view(), name="invitation"),
 ]

@@ -1,6 +1,7 @@
 """The client portal: signing in and out, invitations, passwords, profile and own data."""
 
 import json
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
@@ -93,10 +94,13 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     purpose = "reset"
 
     def get_user(self, uidb64):
-        user = super().get_user(uidb64)
-        if user is not None and not Client.objects.filter(user=user).exists():
+        """The link names the client by UUID (Django's usual slot for the user id)."""
+        try:
+            key = uuid.UUID(uidb64)
+        except ValueError:
             return None
-        return user
+        client = Client.objects.filter(uuid=key, user__is_active=True).select_related("user")
+        return client[0].user if client else None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

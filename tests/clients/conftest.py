@@ -2,8 +2,6 @@
 
 import pytest
 from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from tests.conftest import PASSWORD
 
@@ -15,9 +13,8 @@ def sign_in(client, email, password=PASSWORD, **extra):
     return client.post(LOGIN_URL, {"username": email, "password": password}, **extra)
 
 
-def link_path(url_name, user, tokens):
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    return reverse(url_name, args=[uid, tokens.make_token(user)])
+def link_path(url_name, client, tokens):
+    return reverse(url_name, args=[client.uuid, tokens.make_token(client.user)])
 
 
 @pytest.fixture

@@ -86,7 +86,7 @@ def test_the_link_sets_a_password_and_lands_signed_in_on_the_dashboard(client, t
 
 
 def test_the_link_works_only_once(client, client_profile):
-    path = link_path("portal:invitation", client_profile.user, invitation_tokens)
+    path = link_path("portal:invitation", client_profile, invitation_tokens)
     accept(client, path)
     client.post("/portal/logout/")
     response = client.get(path)
@@ -95,7 +95,7 @@ def test_the_link_works_only_once(client, client_profile):
 
 
 def test_a_tampered_link_is_refused(client, client_profile):
-    path = link_path("portal:invitation", client_profile.user, invitation_tokens)
+    path = link_path("portal:invitation", client_profile, invitation_tokens)
     tampered = path[:-3] + ("a" if path[-3] != "a" else "b") + path[-2:]
     response = client.get(tampered)
     assert "This link no longer works" in response.content.decode()
@@ -108,7 +108,7 @@ def test_an_expired_link_explains_and_offers_a_new_one_without_naming_anyone(
     settings.CLIENT_INVITATION_DAYS = 7
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        path = link_path("portal:invitation", client_profile.user, invitation_tokens)
+        path = link_path("portal:invitation", client_profile, invitation_tokens)
     with time_machine.travel(start + datetime.timedelta(days=6, hours=23), tick=False):
         assert client.get(path).status_code == 302  # still valid
     client.cookies.clear()
@@ -122,14 +122,23 @@ def test_an_expired_link_explains_and_offers_a_new_one_without_naming_anyone(
 
 
 def test_a_therapist_account_cannot_be_opened_by_an_invitation_link(client, therapist):
-    path = link_path("portal:invitation", therapist, invitation_tokens)
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(therapist.pk))
+    path = f"/portal/welcome/{uid}/{invitation_tokens.make_token(therapist)}/"
     assert "This link no longer works" in client.get(path).content.decode()
+
+
+def test_links_name_the_client_by_uuid_not_by_a_number(therapist_client, client_profile):
+    therapist_client.post(f"/admin/clients/{client_profile.pk}/invite/")
+    assert f"/portal/welcome/{client_profile.uuid}/" in mail.outbox[0].body
 
 
 def test_a_password_reset_link_is_not_an_invitation(client, client_profile):
     from clients.tokens import password_reset_tokens
 
-    path = link_path("portal:invitation", client_profile.user, password_reset_tokens)
+    path = link_path("portal:invitation", client_profile, password_reset_tokens)
     assert "This link no longer works" in client.get(path).content.decode()
 
 

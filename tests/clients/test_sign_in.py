@@ -96,7 +96,7 @@ def test_sign_in_without_csrf_token_is_refused_kindly(client_profile):
     browser = HttpClient(enforce_csrf_checks=True)
     response = browser.post(LOGIN_URL, {"username": client_profile.email, "password": PASSWORD})
     assert response.status_code == 403
-    assert "Please try that again" in response.content.decode()
+    assert "Please send that again" in response.content.decode()
     assert "_auth_user_id" not in browser.session
 
 
