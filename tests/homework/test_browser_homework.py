@@ -1,0 +1,206 @@
+"""In a real browser: writing a reflection that survives a reload and a sign-out, and the
+therapist's path from assigning to reading, with axe-core on every homework page at 320 px."""
+
+import datetime
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from clients import demo as clients_demo
+from homework import demo as homework_demo
+from homework.models import Assignment, PracticePrompt, Reflection
+from tests.conftest import PASSWORD, make_client, make_therapist
+
+from .conftest import make_practice
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 320, "height": 800}
+LONG_TEXT = (
+    "This week we paused twice. The first time I was the one who said it, which surprised "
+    "me, because usually I push on until one of us walks out. "
+) * 20
+
+
+@pytest.fixture
+def wagtail_basics(transactional_db):
+    """The live server's flush also removes the Locale and root Collection migrations made."""
+    from wagtail.models import Collection, Locale
+
+    Locale.objects.get_or_create(language_code="en")
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+
+
+def check_axe(page, name, failures):
+    results = Axe().run(page)
+    if results.violations_count:
+        failures[name] = results.generate_report()
+    overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert not overflow, f"{name} scrolls sideways at 320 px"
+
+
+def portal_sign_in(page, base_url, email, password=PASSWORD):
+    page.goto(base_url + "/portal/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/portal/$"))
+
+
+def open_in_week_2(practice, client):
+    """Started a week ago in the client's time zone, so week 2 is open today."""
+    today = client.local_now().date()
+    start = today - datetime.timedelta(days=7)
+    return Assignment.objects.create(
+        practice=practice,
+        client=client,
+        start_date=start,
+        weeks=4,
+        week_ends_on=(start + datetime.timedelta(days=6)).weekday(),
+    )
+
+
+@pytest.fixture
+def jordan_week_2(wagtail_basics, live_site):
+    therapist = make_therapist("maya@example.org")
+    jordan = make_client(therapist, "jordan@example.org", "Jordan Lee")
+    practice = make_practice()
+    PracticePrompt.objects.filter(practice=practice, kind="text").update(max_length=5000)
+    assignment = open_in_week_2(practice, jordan)
+    return jordan, assignment
+
+
+def fill_answers(page, count, scale, text):
+    page.get_by_label("How many times did you pause?").fill(str(count))
+    page.get_by_role("group", name="How safe did you feel?").get_by_label(
+        str(scale), exact=True
+    ).check()
+    page.get_by_label("What helped?").fill(text)
+
+
+def test_a_draft_survives_a_reload_and_is_then_submitted(jordan_week_2, live_site, page):
+    jordan, assignment = jordan_week_2
+    page.set_viewport_size(PHONE)
+    portal_sign_in(page, live_site.url, jordan.email)
+    failures = {}
+    check_axe(page, "dashboard", failures)
+
+    page.get_by_role("link", name="Write week 2").click()
+    page.wait_for_url(re.compile(r"/week/2/$"))
+    check_axe(page, "reflection form", failures)
+    fill_answers(page, 2, 6, LONG_TEXT)
+    assert "5,000 characters" in page.locator(".char-count").inner_text()
+    page.get_by_role("status").filter(has_text="Saved at").wait_for()
+
+    page.reload()
+    assert page.get_by_label("What helped?").input_value() == LONG_TEXT.strip()
+    assert page.get_by_label("How many times did you pause?").input_value() == "2"
+
+    page.get_by_role("button", name="Submit week 2").click()
+    page.wait_for_url(re.compile(r"/portal/homework/[0-9a-f-]+/$"))
+    assert "Week 2 is submitted" in page.content()
+    check_axe(page, "assignment page", failures)
+    reflection = Reflection.objects.get(assignment=assignment, client=jordan, week=2)
+    assert reflection.status == Reflection.Status.SUBMITTED
+    assert reflection.answers[assignment.prompts[3]["key"]] == LONG_TEXT.strip()
+
+    page.goto(live_site.url + "/portal/history/")
+    check_axe(page, "history", failures)
+    assert "This week we paused twice." in page.content()
+    assert not failures, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
+
+
+def test_signed_out_while_typing_keeps_the_text_and_saves_after_signing_in(
+    jordan_week_2, live_site, page
+):
+    from django.contrib.sessions.models import Session
+
+    jordan, assignment = jordan_week_2
+    page.set_viewport_size(PHONE)
+    portal_sign_in(page, live_site.url, jordan.email)
+    page.goto(live_site.url + f"/portal/homework/{assignment.uuid}/week/2/")
+    page.get_by_label("What helped?").fill("First thoughts.")
+    page.get_by_role("status").filter(has_text="Saved at").wait_for()
+
+    Session.objects.all().delete()  # the session expires on the server while they type
+    page.get_by_label("What helped?").fill("First thoughts. And then a great deal more.")
+    notice = page.locator("#signed-out-notice")
+    notice.wait_for(state="visible")
+    assert "your words are still here" in notice.inner_text()
+    assert page.get_by_label("What helped?").input_value().endswith("a great deal more.")
+    failures = {}
+    check_axe(page, "reflection form, signed out", failures)
+
+    with page.context.expect_page() as new_tab:
+        notice.get_by_role("link", name="Sign in again in a new tab").click()
+    login = new_tab.value
+    login.get_by_label("E-mail address").fill(jordan.email)
+    login.get_by_label("Password").fill(PASSWORD)
+    login.get_by_role("button", name="Sign in").click()
+    login.wait_for_url(re.compile(r"/portal/signed-in/$"))
+    login.close()
+
+    page.bring_to_front()
+    page.get_by_role("status").filter(has_text="Saved at").wait_for(timeout=20000)
+    assert notice.is_hidden()
+    reflection = Reflection.objects.get(assignment=assignment, client=jordan, week=2)
+    assert reflection.answers[assignment.prompts[3]["key"]].endswith("a great deal more.")
+    assert not failures, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
+
+
+def test_therapist_assigns_to_the_couple_both_submit_and_the_timeline_shows_both(
+    wagtail_basics, live_site, page, browser
+):
+    people = clients_demo.seed()
+    homework_demo.seed_practices()
+    password = clients_demo.demo_password()
+    couple = people["couple"]
+
+    page.goto(live_site.url + "/admin/login/")
+    page.get_by_label("E-mail address").fill(clients_demo.THERAPIST_EMAIL)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+
+    page.goto(live_site.url + "/admin/snippets/homework/practice/")
+    page.get_by_role("link", name=re.compile("Assign “Pausing when it heats up”")).click()
+    page.wait_for_url(re.compile(r"/admin/homework/assign/\?practice=\d+"))
+    page.get_by_label("Who").select_option(label="Alex & Sam")
+    # The couple's weeks follow New York time: start on their yesterday so week 1 is open.
+    start = couple.partner_a.local_now().date() - datetime.timedelta(days=1)
+    page.locator("#id_start_date").fill(start.isoformat())
+    page.keyboard.press("Escape")
+    page.get_by_label("Partners read each other's once both have submitted that week").check()
+    page.get_by_role("button", name="Assign").click()
+    page.wait_for_url(re.compile(r"/admin/(couples|homework)/"))
+    assignment = Assignment.objects.get(couple=couple)
+
+    for person, count, scale, text in [
+        (couple.partner_a, 3, 7, "Walking round the block helped."),
+        (couple.partner_b, 1, 2, "I froze again; talking about it felt impossible."),
+    ]:
+        context = browser.new_context(viewport=PHONE)
+        tab = context.new_page()
+        portal_sign_in(tab, live_site.url, person.email, password)
+        tab.get_by_role("link", name="Write week 1").click()
+        readers = tab.locator("#readers").inner_text()
+        assert "once you've both submitted week 1" in readers
+        tab.get_by_label("How many times did you pause this week?").fill(str(count))
+        tab.get_by_role(
+            "group", name="How safe did you feel in hard conversations this week?"
+        ).get_by_label(str(scale), exact=True).check()
+        tab.get_by_label("What helped?").fill(text)
+        tab.get_by_role("button", name="Submit week 1").click()
+        tab.wait_for_url(re.compile(rf"/portal/homework/{assignment.uuid}/$"))
+        context.close()
+
+    page.goto(live_site.url + f"/admin/homework/couples/{couple.pk}/")
+    content = page.content()
+    assert "Walking round the block helped." in content
+    assert "I froze again" in content
+    chart = page.locator("svg.scale-chart").first
+    assert "Alex: week 1 7" in chart.inner_html()
+    assert "Sam: week 1 2" in chart.inner_html()
+    assert page.locator(".homework-flag").count() == 1
