@@ -333,6 +333,8 @@ HOMEWORK_DIGEST_HOUR = env.int("HOMEWORK_DIGEST_HOUR", default=7)
 for _name in ("HOMEWORK_REMINDER_HOUR", "HOMEWORK_DIGEST_HOUR"):
     if not 0 <= vars()[_name] <= 23:
         raise ImproperlyConfigured(f"{_name} must be an hour from 0 to 23, e.g. 18.")
+if not 0 <= HOMEWORK_REMINDER_DAYS_BEFORE_DUE <= 6:
+    raise ImproperlyConfigured("HOMEWORK_REMINDER_DAYS_BEFORE_DUE must be from 0 to 6, e.g. 1.")
 
 # --- Session summaries ----------------------------------------------------------------------
 
