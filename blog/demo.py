@@ -247,8 +247,10 @@ STANDALONE = {
 }
 
 SERIES_PARTS = [SAFETY, REPAIR, CONFLICT]
-# The article the practice is embedded in, just before its last section.
-PRACTICE_ARTICLE = SAFETY
+# The practice (pausing when a conversation heats up) sits after the article's section on
+# taking a break, just before this heading.
+PRACTICE_ARTICLE = CONFLICT
+PRACTICE_BEFORE_HEADING = "Repair in small doses"
 
 
 def seed(people, practices):
@@ -333,7 +335,7 @@ def _article(parent, spec, author, practice):
     if article is None:
         body = list(spec["body"])
         if practice is not None:
-            body.insert(len(body) - 2, {"type": "practice", "value": practice.pk})
+            body.insert(_practice_position(body), {"type": "practice", "value": practice.pk})
         article = ArticlePage(
             slug=spec["slug"],
             title=spec["title"],
@@ -348,10 +350,18 @@ def _article(parent, spec, author, practice):
         article.save_revision().publish()
     elif practice is not None and not any(b.block_type == "practice" for b in article.body):
         # The practice was made after the article (seeded before the homework app had one).
-        article.body.insert(len(article.body) - 2, ("practice", practice))
+        raw = [{"type": b.block_type, "value": b.value} for b in article.body]
+        article.body.insert(_practice_position(raw), ("practice", practice))
         article.save_revision().publish()
     article.refresh_from_db()
     return article
+
+
+def _practice_position(body):
+    for i, block in enumerate(body):
+        if block["type"] == "heading" and block["value"] == PRACTICE_BEFORE_HEADING:
+            return i
+    return len(body)
 
 
 # Soft two-colour washes, one per article: decorative, so they carry no alt text.

@@ -33,7 +33,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model, get_image_model_string
@@ -314,7 +314,19 @@ class SeriesPage(MetaDescriptionMixin, Page):
         help_text="What the series is about and who it is for.",
     )
 
-    content_panels = Page.content_panels + [FieldPanel("description")]
+    content_panels = Page.content_panels + [
+        FieldPanel("description"),
+        HelpPanel(
+            content=(
+                "<p>The parts of this series are the pages inside it. Add a part with "
+                "<b>Add child page</b>. To change their order, open this series in the page "
+                "explorer, choose <b>Sort menu order</b> and drag the parts into place.</p>"
+                "<p>Only published parts are shown and counted (“Part 2 of 5”); a draft "
+                "joins the series when you publish it.</p>"
+            ),
+            heading="Parts and their order",
+        ),
+    ]
     summary_field = "description"
 
     parent_page_types = ["blog.BlogIndexPage"]
@@ -387,6 +399,12 @@ class ArticlePage(MetaDescriptionMixin, Page):
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
 
     content_panels = Page.content_panels + [
+        HelpPanel(
+            content=(
+                "To make this article part of a series, create it inside the series page, or "
+                "use <b>Move</b> to put it there."
+            ),
+        ),
         FieldPanel("intro"),
         FieldPanel("body"),
         MultiFieldPanel(
