@@ -68,9 +68,12 @@ def touch(request):
 class SessionTimeoutMiddleware:
     """Ends a session after its idle timeout or its absolute lifetime, server-side.
 
-    - Every authenticated request counts as activity, except the portal's session poll
-      (GET /portal/session/), which must not keep a forgotten tab signed in forever.
+    - Every authenticated request counts as activity, except background polls that must
+      not keep a forgotten tab signed in forever: the portal's GET /portal/session/ and
+      the admin's editing-session pings.
     """
+
+    background_prefixes = (ADMIN_PREFIX + "editing-sessions/",)
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -78,6 +81,11 @@ class SessionTimeoutMiddleware:
     @cached_property
     def poll_path(self):
         return reverse("portal:session")
+
+    def is_background(self, request):
+        if request.method == "GET" and request.path == self.poll_path:
+            return True
+        return request.path.startswith(self.background_prefixes)
 
     def __call__(self, request):
         if request.user.is_authenticated:
@@ -90,7 +98,7 @@ class SessionTimeoutMiddleware:
                     f"For your privacy you were signed out after {minutes} minutes without "
                     "activity. Please sign in again.",
                 )
-            elif not (request.method == "GET" and request.path == self.poll_path):
+            elif not self.is_background(request):
                 touch(request)
         return self.get_response(request)
 

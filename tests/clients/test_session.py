@@ -126,3 +126,11 @@ def test_portal_pages_load_the_session_script(portal_client):
     content = portal_client.get("/portal/").content.decode()
     assert "clients/portal-session.js" in content
     assert 'data-session-url="/portal/session/"' in content
+
+
+def test_the_admins_background_pings_do_not_keep_a_therapist_signed_in(client, therapist, start):
+    client.post("/admin/login/", {"username": therapist.email, "password": PASSWORD})
+    for _ in range(4):
+        start.shift(datetime.timedelta(minutes=5))
+        client.post("/admin/editing-sessions/ping/clients.client/1/")
+    assert client.get("/admin/").status_code == 302
