@@ -40,13 +40,12 @@ def username_for_axes(request, credentials):
 def lockout_response(request, original_response=None, credentials=None):
     """The same kind page for every locked e-mail, known or not (status 429)."""
     minutes = int(get_cool_off(request).total_seconds() // 60)
-    is_admin = request.path.startswith("/admin/")
-    return render(
-        request,
-        "clients/portal/locked_out.html",
-        {"minutes": minutes, "is_admin": is_admin},
-        status=429,
+    template = (
+        "clients/admin/locked_out.html"
+        if request.path.startswith("/admin/")
+        else "clients/portal/locked_out.html"
     )
+    return render(request, template, {"minutes": minutes}, status=429)
 
 
 def locked_until(email):

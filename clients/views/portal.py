@@ -190,7 +190,8 @@ def your_data(request):
     record(request, AuditEvent.Action.EXPORT, client=request.client, obj=request.client)
     data = client_export(request.client)
     response = HttpResponse(
-        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+        json.dumps(data, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
     )
     stamp = timezone.now().strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.json"'

@@ -328,3 +328,18 @@ def test_a_therapist_cannot_hand_a_client_to_someone_else(
         },
     )
     assert Client.objects.get(user__email="casey@example.org").therapist == therapist
+
+
+def test_audit_trail_query_count_does_not_grow_with_events(
+    therapist_client, client_profile, django_assert_max_num_queries
+):
+    from clients.audit import record
+
+    for _ in range(3):
+        record(None, AuditEvent.Action.VIEW, client=client_profile)
+    with django_assert_max_num_queries(40) as few:
+        therapist_client.get("/admin/audit/")
+    for _ in range(30):
+        record(None, AuditEvent.Action.VIEW, client=client_profile)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        therapist_client.get("/admin/audit/")

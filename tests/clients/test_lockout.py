@@ -132,3 +132,12 @@ def test_another_therapist_cannot_unlock_her_client(client, other_therapist, cli
 
 def test_unlock_needs_a_post(therapist_client, client_profile):
     assert therapist_client.get(f"/admin/clients/{client_profile.pk}/unlock/").status_code == 405
+
+
+def test_therapists_are_throttled_at_the_admin_sign_in_too(client, therapist):
+    for _ in range(LIMIT):
+        client.post("/admin/login/", {"username": therapist.email, "password": "wrong"})
+    response = client.post("/admin/login/", {"username": therapist.email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "axes_reset_username" in response.content.decode()
+    assert "_auth_user_id" not in client.session
