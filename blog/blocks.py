@@ -16,11 +16,21 @@ PARAGRAPH_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
 
 class HeadingBlock(blocks.CharBlock):
-    """A section heading (an h2) with an anchor, so a reader can link to a section."""
+    """A section heading (an h2) with an anchor, so a reader can link to a section.
+
+    The page puts a Counter in the context as `heading_anchors`; it keeps two headings
+    with the same words (or a heading and the page's own ids) from sharing an id.
+    """
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
-        context["anchor"] = slugify(value)
+        anchor = slugify(value) or "section"
+        seen = (parent_context or {}).get("heading_anchors")
+        if seen is not None:
+            seen[anchor] += 1
+            if seen[anchor] > 1:
+                anchor = f"{anchor}-{seen[anchor]}"
+        context["anchor"] = anchor
         return context
 
     class Meta:

@@ -18,6 +18,7 @@ Why a series is a page whose children are its parts, rather than an orderable re
 """
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -43,6 +44,8 @@ from wagtail.search import index
 from .blocks import ArticleBodyBlock
 
 ARTICLES_PER_PAGE = 10
+# Element ids the article template uses itself, kept free of section anchors.
+PAGE_IDS = ["main", "main-nav", "article-title"]
 WORDS_PER_MINUTE = 200
 # Renditions used in lists; prefetched so a list costs the same whatever its length.
 CARD_IMAGE = "fill-720x405"
@@ -491,6 +494,7 @@ class ArticlePage(MetaDescriptionMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["blog_index"] = self.blog_index
         context["neighbours"] = self.neighbours()
+        context["heading_anchors"] = Counter(PAGE_IDS)
         if self.author_id and self.blog_index is not None:
             context["author_url"] = self.blog_index.author_url(self.author)
         return context

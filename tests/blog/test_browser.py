@@ -67,6 +67,11 @@ def test_blog_pages_pass_axe(demo_blog, live_site, page, viewport):
     }
     axe = Axe()
     failures = {}
+    blocked = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and blocked.append(message.text),
+    )
     for name, url in urls.items():
         page.goto(live_site.url + url)
         results = axe.run(page)
@@ -76,3 +81,4 @@ def test_blog_pages_pass_axe(demo_blog, live_site, page, viewport):
         overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
         assert not overflow, f"{name} scrolls sideways at {viewport} width"
     assert not failures, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
+    assert not blocked, blocked

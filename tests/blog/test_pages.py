@@ -133,3 +133,28 @@ def test_therapist_group_may_edit_authors(db):
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert {"add_author", "change_author", "view_author"} <= codenames
     assert Group.objects.filter(name=THERAPISTS_GROUP).exists()
+
+
+def test_headings_get_unique_anchors(client, make_article):
+    heading = {"type": "heading", "value": "What helps"}
+    article = make_article(body=[heading, heading, {"type": "heading", "value": "Main"}])
+    html = client.get(article.url).content.decode()
+    assert '<h2 id="what-helps">What helps</h2>' in html
+    assert '<h2 id="what-helps-2">What helps</h2>' in html
+    assert '<h2 id="main-2">Main</h2>' in html
+
+
+def test_index_title_names_the_topic_and_page(client, blog_index, make_article):
+    for _ in range(11):
+        make_article(tags=["repair"])
+    html = client.get(blog_index.url, {"tag": "repair", "page": 2}).content.decode()
+    assert "<title>Articles: repair (page 2) · " in html
+    assert "Articles about <strong>repair</strong>" in html
+
+
+def test_unknown_tag_or_page_gives_a_kind_page_not_an_error(client, blog_index, make_article):
+    make_article()
+    html = client.get(blog_index.url, {"tag": "nope"}).content.decode()
+    assert "There are no articles on that topic." in html
+    assert client.get(blog_index.url, {"page": "x"}).status_code == 200
+    assert client.get(blog_index.url, {"page": "999"}).status_code == 200
