@@ -138,6 +138,28 @@ class Client(models.Model):
     def local_now(self):
         return timezone.now().astimezone(self.zoneinfo)
 
+    def erase(self):
+        """Delete the account and everything of theirs, and the admin's log lines naming them.
+
+        - Their couple goes too (with the couple's homework); the partner's account stays.
+        - Audit events stay, detached, naming the client only by UUID.
+        """
+        from django.contrib.contenttypes.models import ContentType
+        from django.db import transaction
+        from wagtail.models import ModelLogEntry
+
+        named = models.Q(
+            content_type=ContentType.objects.get_for_model(Client), object_id=str(self.pk)
+        )
+        couple = self.couple
+        if couple is not None:
+            named |= models.Q(
+                content_type=ContentType.objects.get_for_model(Couple), object_id=str(couple.pk)
+            )
+        with transaction.atomic():
+            ModelLogEntry.objects.filter(named).delete()
+            self.user.delete()
+
     @property
     def status_label(self):
         if self.archived:

@@ -122,6 +122,9 @@ class AuditEventViewSet(ModelViewSet):
             add_url_name=None, edit_url_name=None, delete_url_name=None, **kwargs
         )
 
+    def register_admin_url_finder(self):
+        """No edit page, so nothing for Wagtail's admin URL finder to point at."""
+
 
 class ClientsMenuGroup(ViewSetGroup):
     menu_label = "Clients"

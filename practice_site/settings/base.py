@@ -296,6 +296,8 @@ AXES_CLIENT_IP_CALLABLE = "clients.lockout.client_ip_for_axes"
 AXES_USERNAME_CALLABLE = "clients.lockout.username_for_axes"
 AXES_LOCKOUT_CALLABLE = "clients.lockout.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Our own audit trail records sign-ins; axes keeps only the counters it needs.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 
 # Password-reset requests allowed per address and e-mail within PASSWORD_RESET_WINDOW.
