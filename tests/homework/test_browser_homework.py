@@ -204,3 +204,38 @@ def test_therapist_assigns_to_the_couple_both_submit_and_the_timeline_shows_both
     assert "Alex: week 1 7" in chart.inner_html()
     assert "Sam: week 1 2" in chart.inner_html()
     assert page.locator(".homework-flag").count() == 1
+
+
+def test_a_lost_csrf_cookie_is_renewed_and_the_save_retried(jordan_week_2, live_site, page):
+    jordan, assignment = jordan_week_2
+    portal_sign_in(page, live_site.url, jordan.email)
+    page.goto(live_site.url + f"/portal/homework/{assignment.uuid}/week/2/")
+    page.context.clear_cookies(name="csrftoken")
+    page.get_by_label("What helped?").fill("Written after the token went away.")
+    page.get_by_role("status").filter(has_text="Saved at").wait_for()
+    reflection = Reflection.objects.get(assignment=assignment, client=jordan, week=2)
+    assert reflection.answers[assignment.prompts[3]["key"]] == "Written after the token went away."
+
+
+def test_two_tabs_the_stale_one_is_told_and_chooses(jordan_week_2, live_site, page):
+    jordan, assignment = jordan_week_2
+    url = live_site.url + f"/portal/homework/{assignment.uuid}/week/2/"
+    portal_sign_in(page, live_site.url, jordan.email)
+    page.goto(url)
+    other = page.context.new_page()
+    other.goto(url)
+
+    page.get_by_label("What helped?").fill("Written in the first tab.")
+    page.get_by_role("status").filter(has_text="Saved at").wait_for()
+    other.get_by_label("What helped?").fill("Written in the second tab.")
+    conflict = other.locator("#conflict-notice")
+    conflict.wait_for(state="visible")
+    assert "Written in the first tab." in conflict.inner_text()
+    assert other.get_by_label("What helped?").input_value() == "Written in the second tab."
+    reflection = Reflection.objects.get(assignment=assignment, client=jordan, week=2)
+    assert reflection.answers[assignment.prompts[3]["key"]] == "Written in the first tab."
+
+    conflict.get_by_role("button", name="Keep what's on this page").click()
+    other.get_by_role("status").filter(has_text="Saved at").wait_for()
+    reflection.refresh_from_db()
+    assert reflection.answers[assignment.prompts[3]["key"]] == "Written in the second tab."

@@ -299,3 +299,20 @@ def test_flagged_when_a_scale_answer_is_at_or_below_the_threshold(
     with time_machine.travel(IN_WEEK_2 + datetime.timedelta(days=7), tick=False):
         portal_client.post(url(assignment, 3), post_data(assignment, scale="4", save_draft="1"))
     assert Reflection.objects.get(week=3).flagged is False
+
+
+def test_prompt_wording_is_shown_as_text_never_as_markup_or_template(
+    portal_client, practice, client_profile, in_week_2
+):
+    from .conftest import make_assignment
+
+    prompt = practice.prompts.get(kind="text")
+    prompt.question = "<b>Bold?</b> {{ request.user.email }}"
+    prompt.help_text = "<i>hint</i>"
+    prompt.save()
+    assignment = make_assignment(practice, client=client_profile)
+    page = portal_client.get(url(assignment)).content.decode()
+    assert "&lt;b&gt;Bold?&lt;/b&gt; {{ request.user.email }}" in page
+    assert "&lt;i&gt;hint&lt;/i&gt;" in page
+    assert "<b>Bold?</b>" not in page
+    assert "<i>hint</i>" not in page

@@ -239,14 +239,15 @@
           return null;
         }
         if (response.status === 403 && data.error === "csrf" && !csrfRetried) {
-          dirty = true;
+          // A fresh token comes with the session check; then the same save, once more.
           return checkSession().then(function (session) {
             if (session && session.authenticated) {
               return send(false, true);
             }
+            dirty = true;
             showSignedOut();
             return null;
-          });
+          }, failed);
         }
         if (response.status === 409 && data.error === "conflict") {
           showConflict(data);
