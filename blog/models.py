@@ -184,7 +184,7 @@ def paginate(request, articles):
     paginator = Paginator(articles, ARTICLES_PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("page"))
     page_obj.page_links = list(paginator.get_elided_page_range(page_obj.number))
-    attach_series(page_obj.object_list)
+    page_obj.object_list = attach_series(list(page_obj.object_list))
     return page_obj
 
 
@@ -259,6 +259,7 @@ class BlogIndexPage(MetaDescriptionMixin, RoutablePageMixin, Page):
             request,
             context_overrides={
                 "articles": self.paginate(request, articles),
+                "series_list": SeriesPage.objects.child_of(self).live().public().order_by("path"),
                 "tags": self.tags_in_use(),
                 "current_tag": tag,
                 "unknown_tag": tag_slug if tag_slug and tag is None else "",
