@@ -32,6 +32,8 @@ class SummaryRequestForm(forms.Form):
     since = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
+    prefix = "summary"  # unique ids beside the other panels' forms on the same page
+
     def __init__(self, *args, client=None, couple=None, **kwargs):
         if "initial" not in kwargs and not args:
             since, until = SessionSummary.default_range(client=client, couple=couple)
