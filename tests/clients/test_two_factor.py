@@ -93,3 +93,13 @@ def test_a_lost_phone_is_reset_from_the_shell(therapist):
     call_command("reset_two_factor", therapist.email.upper(), stdout=out)
     assert not TOTPDevice.objects.filter(user=therapist).exists()
     assert "Removed 1 device" in out.getvalue()
+
+
+def test_deploy_check_warns_when_two_step_sign_in_is_off(settings):
+    from clients.checks import therapist_two_factor
+
+    settings.DEBUG = False
+    settings.THERAPIST_2FA_REQUIRED = False
+    assert [w.id for w in therapist_two_factor(None)] == ["clients.W001"]
+    settings.THERAPIST_2FA_REQUIRED = True
+    assert therapist_two_factor(None) == []
