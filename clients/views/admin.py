@@ -22,7 +22,7 @@ from ..access import (
     get_couple_for_therapist,
 )
 from ..audit import record
-from ..emails import send_invitation
+from ..emails import send_invitation, send_password_reset
 from ..forms import DeleteClientForm, TokenForm
 from ..lockout import locked_until, unlock
 from ..models import AuditEvent
@@ -193,19 +193,28 @@ def couple_detail(request, pk):
 
 
 def invite(request, client):
-    """Send the invitation; a mail failure is reported, never hidden, never a 500."""
+    """Send the invitation, or a new-password link to someone who already has one.
+
+    A mail failure is reported, never hidden, never a 500.
+    """
+    accepted = client.user.has_usable_password()
     try:
-        send_invitation(client)
+        send_password_reset(client) if accepted else send_invitation(client)
     except Exception:
-        logger.exception("Invitation e-mail failed for client %s", client.pk)
+        logger.exception("Sign-in e-mail failed for client %s", client.pk)
         messages.error(
             request,
-            f"The invitation to {client.email} could not be sent. Check the e-mail settings, "
-            "then use “Send the invitation again”.",
+            f"The e-mail to {client.email} could not be sent. Check the e-mail settings, "
+            "then use the button on this page to send it again.",
         )
         return False
     record(request, AuditEvent.Action.INVITATION_SENT, client=client)
-    messages.success(request, f"An invitation is on its way to {client.email}.")
+    if accepted:
+        messages.success(
+            request, f"A link to choose a new password is on its way to {client.email}."
+        )
+    else:
+        messages.success(request, f"An invitation is on its way to {client.email}.")
     return True
 
 

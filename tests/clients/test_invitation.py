@@ -130,9 +130,17 @@ def test_a_therapist_account_cannot_be_opened_by_an_invitation_link(client, ther
     assert "This link no longer works" in client.get(path).content.decode()
 
 
-def test_links_name_the_client_by_uuid_not_by_a_number(therapist_client, client_profile):
-    therapist_client.post(f"/admin/clients/{client_profile.pk}/invite/")
-    assert f"/portal/welcome/{client_profile.uuid}/" in mail.outbox[0].body
+@pytest.fixture
+def invited(client_profile):
+    """A client who has not chosen a password yet."""
+    client_profile.user.set_unusable_password()
+    client_profile.user.save()
+    return client_profile
+
+
+def test_links_name_the_client_by_uuid_not_by_a_number(therapist_client, invited):
+    therapist_client.post(f"/admin/clients/{invited.pk}/invite/")
+    assert f"/portal/welcome/{invited.uuid}/" in mail.outbox[0].body
 
 
 def test_a_password_reset_link_is_not_an_invitation(client, client_profile):
@@ -142,12 +150,13 @@ def test_a_password_reset_link_is_not_an_invitation(client, client_profile):
     assert "This link no longer works" in client.get(path).content.decode()
 
 
-def test_therapist_resends_the_invitation(therapist_client, client_profile):
-    response = therapist_client.post(f"/admin/clients/{client_profile.pk}/invite/")
+def test_therapist_resends_the_invitation(therapist_client, invited):
+    response = therapist_client.post(f"/admin/clients/{invited.pk}/invite/")
     assert response.status_code == 302
-    assert mail.outbox[0].to == [client_profile.email]
+    assert mail.outbox[0].to == [invited.email]
+    assert "/portal/welcome/" in mail.outbox[0].body
     assert AuditEvent.objects.filter(
-        action=AuditEvent.Action.INVITATION_SENT, client=client_profile
+        action=AuditEvent.Action.INVITATION_SENT, client=invited
     ).exists()
 
 
@@ -166,3 +175,11 @@ def test_a_failing_mail_server_is_reported_not_a_crash(therapist_client, monkeyp
     assert response.status_code == 302
     page = therapist_client.get(response.url)
     assert "could not be sent" in page.content.decode()
+
+
+def test_a_client_who_already_has_a_password_gets_a_new_password_link(
+    therapist_client, client_profile
+):
+    therapist_client.post(f"/admin/clients/{client_profile.pk}/invite/")
+    assert "/portal/password/reset/" in mail.outbox[0].body
+    assert "/portal/welcome/" not in mail.outbox[0].body
