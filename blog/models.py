@@ -21,6 +21,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
+from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
@@ -405,11 +406,12 @@ class ArticlePage(MetaDescriptionMixin, Page):
     content_panels = Page.content_panels + [
         HelpPanel(
             content=(
-                "To make this article part of a series, create it inside the series page, or "
-                "use <b>Move</b> to put it there."
+                "An article inside a series page is one of its parts, in the order shown in "
+                "the page explorer. Use <b>Move</b> to put an article into a series or take "
+                "it out."
             ),
         ),
-        FieldPanel("intro"),
+        FieldPanel("intro", widget=forms.Textarea(attrs={"rows": 3})),
         FieldPanel("body"),
         MultiFieldPanel(
             [

@@ -80,3 +80,28 @@ def test_every_block_has_a_preview_in_the_block_picker(therapist_client, name, e
     html = response.content.decode()
     assert expected in html
     assert "css/site.css" in html
+
+
+def test_therapist_moves_an_article_into_a_series(therapist_client, pages, make_article):
+    article = make_article(title="Now a part")
+    series = pages["series"]
+    url = f"/admin/pages/{article.pk}/move/{series.pk}/confirm/"
+    assert therapist_client.get(url).status_code == 200
+    response = therapist_client.post(url)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.get_parent().pk == series.pk
+    assert article.series.pk == series.pk
+    assert "Part 4 of 4" in therapist_client.get(article.url).content.decode()
+
+
+def test_therapist_reorders_parts_by_drag_and_drop(therapist_client, client, pages):
+    series = pages["series"]
+    conflict = series.get_children().order_by("path").last()
+    # What the explorer sends when "Conflict" is dropped at the top.
+    response = therapist_client.post(f"/admin/pages/{conflict.pk}/set_position/?position=0")
+    assert response.status_code == 200
+    titles = [p.title for p in series.get_children().order_by("path")]
+    assert titles == ["Conflict", "Safety", "Repair"]
+    html = client.get(conflict.specific.url).content.decode()
+    assert "Part 1 of 3" in html
