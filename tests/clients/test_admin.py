@@ -355,3 +355,18 @@ def test_delete_leaves_no_admin_log_line_naming_the_client(therapist_client, par
     assert ModelLogEntry.objects.filter(label__contains="Alex").exists()
     therapist_client.post(f"/admin/clients/delete/{partner_a.pk}/", {"confirmation": "Alex Rivera"})
     assert not ModelLogEntry.objects.filter(label__contains="Alex").exists()
+
+
+def test_admin_actions_without_a_csrf_token_change_nothing(therapist, client_profile):
+    from django.test import Client as HttpClient
+
+    browser = HttpClient(enforce_csrf_checks=True)
+    browser.force_login(therapist)
+    for url in [
+        f"/admin/clients/{client_profile.pk}/archive/",
+        f"/admin/clients/delete/{client_profile.pk}/",
+    ]:
+        response = browser.post(url, {"confirmation": "Jordan Lee"})
+        assert response.status_code == 403
+    client_profile.refresh_from_db()
+    assert not client_profile.archived

@@ -51,6 +51,8 @@ def test_adding_a_client_sends_the_invitation(therapist_client, therapist):
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["casey@example.org"]
     assert "/portal/welcome/" in mail.outbox[0].body
+    html, _ = mail.outbox[0].alternatives[0]
+    assert 'href="http://testserver/portal/welcome/' in html
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.INVITATION_SENT, client=client, actor=therapist
     ).exists()
