@@ -2,9 +2,9 @@
 
 import datetime
 
-from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.bootstrap import InlineRadios, StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout, Submit
+from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -154,8 +154,20 @@ class ReflectionForm(forms.Form):
             layout.append(
                 Div(
                     # The draft button comes first: Enter in a field saves, never submits.
-                    Submit("save_draft", "Save draft", css_class="btn-outline-primary"),
-                    Submit("submit_reflection", submit_label, css_class="btn-primary"),
+                    StrictButton(
+                        "Save draft",
+                        type="submit",
+                        name="save_draft",
+                        value="1",
+                        css_class="btn btn-outline-primary",
+                    ),
+                    StrictButton(
+                        submit_label,
+                        type="submit",
+                        name="submit_reflection",
+                        value="1",
+                        css_class="btn btn-primary",
+                    ),
                     css_class="d-flex flex-wrap gap-2 mt-3 reflection-actions",
                 )
             )

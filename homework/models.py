@@ -276,7 +276,8 @@ class Assignment(models.Model):
     # action -> (statuses it applies to, status it leads to)
     TRANSITIONS = {
         "pause": ((Status.ACTIVE,), Status.PAUSED),
-        "resume": ((Status.PAUSED,), Status.ACTIVE),
+        # Also from finished or cancelled, so that a mistaken click is never final.
+        "resume": ((Status.PAUSED, Status.FINISHED, Status.CANCELLED), Status.ACTIVE),
         "finish": ((Status.ACTIVE, Status.PAUSED), Status.FINISHED),
         "cancel": ((Status.ACTIVE, Status.PAUSED), Status.CANCELLED),
     }

@@ -4,9 +4,11 @@ Each function takes the reflections already fetched, so a page makes the same fe
 queries however many weeks and reflections there are.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from .models import Reflection, WeekState, week_state
 
@@ -81,3 +83,11 @@ def readers_sentence(assignment, client, week_number):
             f"you've both submitted week {week_number}, and you'll be able to read theirs."
         )
     return f"Only {name} (your therapist) reads this. {partner} won't see it."
+
+
+def closing_phrase(week):
+    """Until when a week takes answers, in its own time zone, as a person would say it."""
+    closes = week.closes_at
+    if closes.time() == datetime.time(0, 0):
+        return "the end of " + date_format(closes.date() - datetime.timedelta(days=1), "l j F")
+    return date_format(closes, "l j F, H:i")

@@ -55,10 +55,17 @@ def _safe_next(request, fallback):
     return fallback
 
 
+class HomeworkAdminMixin(WagtailAdminTemplateMixin):
+    """Admin page furniture: the page's own title as the last breadcrumb (and the h1)."""
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+
 # --- Assign ---------------------------------------------------------------------------------
 
 
-class AssignView(WagtailAdminTemplateMixin, FormView):
+class AssignView(HomeworkAdminMixin, FormView):
     """Assign a practice; `?practice=`, `?client=` and `?couple=` prefill the form."""
 
     form_class = AssignmentForm
@@ -205,7 +212,7 @@ def _charts(assignment, writers, index):
     return charts
 
 
-class TimelineView(WagtailAdminTemplateMixin, TemplateView):
+class TimelineView(HomeworkAdminMixin, TemplateView):
     """Every week of every assignment for one client or couple, with what was submitted."""
 
     template_name = "homework/admin/timeline.html"
@@ -286,7 +293,7 @@ ADHERENCE_ORDER = {
 }
 
 
-class AdherenceView(WagtailAdminTemplateMixin, TemplateView):
+class AdherenceView(HomeworkAdminMixin, TemplateView):
     """All the therapist's active assignments this week: who has reflected, who hasn't."""
 
     template_name = "homework/admin/adherence.html"
@@ -342,7 +349,7 @@ class AdherenceView(WagtailAdminTemplateMixin, TemplateView):
 # --- Notification preference ----------------------------------------------------------------
 
 
-class NotificationsView(WagtailAdminTemplateMixin, FormView):
+class NotificationsView(HomeworkAdminMixin, FormView):
     form_class = PreferenceForm
     template_name = "homework/admin/notifications.html"
     page_title = "E-mails about new reflections"

@@ -19,15 +19,16 @@ from clients.models import AuditEvent
 from ..access import get_assignment_for_client, get_week_for_client
 from ..forms import ReflectionForm, field_name, initial_value
 from ..models import Reflection
-from ..weeks import index_reflections, readers_sentence, week_rows
+from ..weeks import closing_phrase, index_reflections, readers_sentence, week_rows
 
 
 def _wants_json(request):
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _local(dt, assignment):
-    return timezone.localtime(dt, assignment.tz)
+def _clock(request, dt):
+    """A time of day as the client reads it, in their own time zone."""
+    return date_format(timezone.localtime(dt, request.client.zoneinfo), "H:i")
 
 
 def refusal_for(assignment, week, now):
@@ -43,9 +44,9 @@ def refusal_for(assignment, week, now):
         opens = date_format(week.starts_on, "l j F")
         return f"Week {week.number} opens on {opens}. You can write it from then."
     if week.is_closed(now):
-        closed = date_format(_local(week.closes_at, assignment), "l j F, H:i")
         return (
-            f"Week {week.number} closed on {closed}, so it can no longer be changed. "
+            f"Week {week.number} could be written until {closing_phrase(week)}, so it can "
+            "no longer be changed. "
             "If there's something you still want to say, you could bring it to your next "
             "session."
         )
@@ -101,7 +102,7 @@ def reflection(request, uuid, number):
         "refusal": refusal,
         "readers": readers_sentence(assignment, request.client, number),
         "due": week.ends_on,
-        "closes_at": _local(week.closes_at, assignment),
+        "closing": closing_phrase(week),
     }
     if request.method == "POST":
         return _save(request, assignment, week, existing, refusal, context)
@@ -182,7 +183,7 @@ def _save(request, assignment, week, existing, refusal, context):
     if outcome.first_submission:
         transaction.on_commit(lambda: async_task("homework.tasks.notify_therapist", saved.pk))
 
-    saved_at = date_format(_local(saved.updated_at, assignment), "H:i")
+    saved_at = _clock(request, saved.updated_at)
     if wants_json:
         return JsonResponse(
             {"ok": True, "version": saved.version, "status": saved.status, "saved_at": saved_at}
@@ -223,7 +224,7 @@ def _conflict(request, assignment, form, saved, context, wants_json):
                 "message": message,
                 "version": saved.version,
                 "saved": saved_values,
-                "saved_at": date_format(_local(saved.updated_at, assignment), "H:i"),
+                "saved_at": _clock(request, saved.updated_at),
             },
             status=409,
         )

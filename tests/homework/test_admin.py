@@ -107,12 +107,20 @@ def test_status_can_be_changed(therapist_client, assignment, action, expected):
     assert assignment.status == expected
 
 
-def test_paused_assignment_resumes(therapist_client, assignment):
+@pytest.mark.parametrize("first", ["pause", "cancel", "finish"])
+def test_a_stopped_assignment_can_be_resumed(therapist_client, assignment, first):
     url = reverse("homework_admin:assignment_status", args=[assignment.pk])
-    therapist_client.post(url, {"action": "pause"})
+    therapist_client.post(url, {"action": first})
     therapist_client.post(url, {"action": "resume"})
     assignment.refresh_from_db()
     assert assignment.status == "active"
+
+
+def test_a_second_click_changes_nothing_and_says_so(therapist_client, assignment):
+    url = reverse("homework_admin:assignment_status", args=[assignment.pk])
+    therapist_client.post(url, {"action": "pause"})
+    response = therapist_client.post(url, {"action": "pause"}, follow=True)
+    assert "already paused" in response.content.decode()
 
 
 def test_another_therapist_cannot_change_the_status(client, other_therapist, assignment):

@@ -183,7 +183,7 @@ def test_closed_week_refuses_kindly_and_keeps_the_text(portal_client, assignment
     )
     page = response.content.decode()
     assert response.status_code == 409
-    assert "Week 2 closed on" in page
+    assert "Week 2 could be written until the end of Tuesday 17 March" in page
     assert "Late words." in page
     assert "Everything you wrote is still below" in page
     assert not Reflection.objects.exists()
@@ -200,7 +200,7 @@ def test_closed_week_is_read_only(portal_client, assignment, in_week_2):
     assert "Taking a walk." in page
     json = portal_client.post(url(assignment), post_data(assignment, version="1"), **JSON)
     assert json.status_code == 409
-    assert "closed" in json.json()["message"]
+    assert "can no longer be changed" in json.json()["message"]
 
 
 def test_week_not_yet_open_is_refused(portal_client, assignment, in_week_2):
