@@ -54,7 +54,7 @@ HERO_IMAGE = "fill-1280x640"
 OG_IMAGE = "fill-1200x630"
 
 
-class Author(models.Model):
+class Author(index.Indexed, models.Model):
     """Someone who writes articles (a snippet). Only the name is required."""
 
     name = models.CharField(max_length=120)
@@ -96,6 +96,12 @@ class Author(models.Model):
         FieldPanel("website"),
         FieldPanel("photo"),
         FieldPanel("user"),
+    ]
+
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("credentials"),
     ]
 
     class Meta:

@@ -11,7 +11,6 @@ class AuthorViewSet(SnippetViewSet):
     menu_order = 220
     add_to_admin_menu = True
     list_display = ["name", "credentials", "user"]
-    search_fields = ["name", "credentials"]
 
 
 register_snippet(AuthorViewSet)

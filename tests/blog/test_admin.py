@@ -105,3 +105,11 @@ def test_therapist_reorders_parts_by_drag_and_drop(therapist_client, client, pag
     assert titles == ["Conflict", "Safety", "Repair"]
     html = client.get(conflict.specific.url).content.decode()
     assert "Part 1 of 3" in html
+
+
+def test_author_chooser_finds_authors_by_name(therapist_client, author):
+    response = therapist_client.get("/admin/snippets/choose/blog/author/", {"q": "okafor"})
+    assert response.status_code == 200
+    assert "Maya Okafor" in response.content.decode()
+    response = therapist_client.get("/admin/snippets/choose/blog/author/", {"q": "nobody"})
+    assert "Maya Okafor" not in response.content.decode()
