@@ -61,6 +61,8 @@ def mark_signed_in(request):
 def touch(request):
     """Count this request as activity."""
     now = _now()
+    if SIGNED_IN_AT not in request.session:  # a session from before these clocks existed
+        request.session[SIGNED_IN_AT] = now
     if now - request.session.get(LAST_ACTIVITY, 0) >= ACTIVITY_RESOLUTION:
         request.session[LAST_ACTIVITY] = now
 
