@@ -34,7 +34,8 @@ def is_client(user):
 
 
 def idle_timeout_for(user):
-    if user.is_authenticated and (user.is_staff or user.is_superuser) and not is_client(user):
+    """Everyone signed in who is not a client works in the admin: the shorter timeout."""
+    if user.is_authenticated and not is_client(user):
         return settings.THERAPIST_IDLE_TIMEOUT
     return settings.CLIENT_IDLE_TIMEOUT
 
