@@ -1,5 +1,6 @@
 """Page types, where they may live, and creating them through the admin."""
 
+import datetime
 from unittest import mock
 
 import pytest
@@ -13,7 +14,7 @@ from clients.groups import ensure_therapists_group
 from clients.models import THERAPISTS_GROUP
 from tests.conftest import make_therapist
 
-from .conftest import paragraph
+from .conftest import make_image, paragraph
 
 
 class PageTreeTests(WagtailPageTestCase):
@@ -158,3 +159,42 @@ def test_unknown_tag_or_page_gives_a_kind_page_not_an_error(client, blog_index, 
     assert "There are no articles on that topic." in html
     assert client.get(blog_index.url, {"page": "x"}).status_code == 200
     assert client.get(blog_index.url, {"page": "999"}).status_code == 200
+
+
+def test_home_page_shows_the_series_and_latest_published_articles(
+    client, home, series_of_three, make_article
+):
+    series, _ = series_of_three
+    make_article(title="Unpublished thoughts", live=False)
+    newest = make_article(title="Newest of all", date=datetime.date(2027, 1, 1))
+    html = client.get(home.url).content.decode()
+    assert f'<a href="{series.url}">{series.title}</a>' in html
+    assert newest.title in html
+    assert "Unpublished thoughts" not in html
+    assert html.count('class="article-card"') == 3
+
+
+def test_body_image_shows_its_alt_text_and_caption(client, make_article):
+    image = make_image()
+    figure = {
+        "image": {
+            "image": image.pk,
+            "alt_text": "Two chairs facing each other",
+            "decorative": False,
+        },
+        "caption": "The therapy room",
+    }
+    html = client.get(make_article(body=[{"type": "image", "value": figure}]).url).content.decode()
+    assert 'alt="Two chairs facing each other"' in html
+    assert "<figcaption>The therapy room</figcaption>" in html
+
+
+def test_deleted_body_image_leaves_the_article_readable(client, make_article):
+    image = make_image()
+    figure = {"image": {"image": image.pk, "alt_text": "x", "decorative": False}, "caption": "c"}
+    article = make_article(body=[{"type": "image", "value": figure}, paragraph("Still here.")])
+    image.delete()
+    response = client.get(article.url)
+    assert response.status_code == 200
+    assert "article-figure" not in response.content.decode()
+    assert "Still here." in response.content.decode()
