@@ -15,13 +15,6 @@ pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 10, 3, 12, 0, tzinfo=datetime.UTC)  # in week 4
 START = datetime.date(2026, 9, 1)  # weeks end 13, 20, 27 Sep and 4 Oct
 
-HOSTILE = (
-    '<img src="file:///etc/passwd"> '
-    '<link rel="attachment" href="file:///etc/passwd"> '
-    '<link rel="stylesheet" href="http://127.0.0.1:8104/steal.css"> '
-    '<img src="http://169.254.169.254/latest/meta-data/">'
-)
-
 
 def pdf_text(content):
     reader = PdfReader(io.BytesIO(content))
@@ -69,27 +62,6 @@ def test_couple_summary_holds_both_names_every_reflection_and_the_flag(couple):
         assert "Rivera" not in field
     assert fetcher.served == ["homework/pdf/summary.css"]
     assert fetcher.refused == []
-
-
-def test_hostile_markup_written_in_a_reflection_prints_as_text_and_fetches_nothing(
-    client_profile,
-):
-    assignment = b.make_assignment(client=client_profile, start_date=START, weeks=1)
-    b.make_reflection(assignment, client_profile, 1, text=HOSTILE)
-    summary = b.make_summary(client=client_profile, since=START, until=datetime.date(2026, 9, 13))
-    fetcher = pdf.SafeURLFetcher()
-
-    rendered = pdf.render_summary(summary, fetcher=fetcher)
-
-    text = pdf_text(rendered.content)
-    assert '<img src="file:///etc/passwd">' in text
-    assert '<link rel="attachment" href="file:///etc/passwd">' in text
-    # A long URL may wrap at a slash; compare without white space.
-    assert "http://169.254.169.254/latest/meta-data/" in "".join(text.split())
-    assert "root:x:0:0" not in text
-    assert fetcher.refused == []
-    assert fetcher.served == ["homework/pdf/summary.css"]
-    assert PdfReader(io.BytesIO(rendered.content)).attachments == {}
 
 
 RAW_HOSTILE_HTML = """<!DOCTYPE html><html><head>

@@ -309,3 +309,34 @@ def test_a_failed_summary_does_not_move_the_default_range(couple):
     assert SessionSummary.default_range(couple=couple)[
         0
     ] == timezone.localdate() - datetime.timedelta(weeks=4)
+
+
+def test_the_sweeper_and_retention_are_scheduled_once_by_name():
+    from django_q.models import Schedule
+
+    from homework.schedules import ensure_schedules
+
+    ensure_schedules()
+    ensure_schedules()  # as after a second migrate
+
+    sweeper = Schedule.objects.get(name="session summaries sweeper")
+    assert sweeper.func == "homework.tasks.sweep_session_summaries"
+    assert sweeper.schedule_type == Schedule.MINUTES
+    retention = Schedule.objects.get(name="session summaries retention")
+    assert retention.func == "homework.tasks.delete_expired_session_summaries"
+    assert retention.schedule_type == Schedule.DAILY
+
+
+def test_deleting_one_partner_deletes_the_couples_summary_files(
+    couple, renders, django_capture_on_commit_callbacks
+):
+    summary = b.make_summary(
+        couple=couple, since=datetime.date(2026, 9, 1), until=datetime.date(2026, 10, 1)
+    )
+    tasks.render_session_summary(summary.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        couple.partner_a.delete()
+
+    assert not SessionSummary.objects.exists()
+    assert private_files() == []
