@@ -136,3 +136,46 @@ def test_therapist_who_chose_no_emails_gets_none(assignment, client_profile, the
     clock.move_to(datetime.datetime(2026, 3, 15, 9, 0, tzinfo=UTC))
     tasks.send_therapist_digests()
     assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_in_threads_send_one_reminder(practice, client_profile, monkeypatch):
+    """Two real database connections: the second run happens while the first is sending."""
+    import threading
+
+    from django.db import connection
+
+    assignment = make_assignment(practice, client=client_profile)
+    second_done = threading.Event()
+    results = {}
+    real_send = emails.send_reminder
+
+    def slow_send(*args):
+        second_done.wait(timeout=10)  # hold the claimed row until the other run is over
+        real_send(*args)
+
+    monkeypatch.setattr(emails, "send_reminder", slow_send)
+
+    def run(name):
+        try:
+            results[name] = tasks.send_due_reminders()
+        finally:
+            if name == "second":
+                second_done.set()
+            connection.close()
+
+    with time_machine.travel(SATURDAY_1830_LONDON, tick=False):
+        first = threading.Thread(target=run, args=("first",))
+        first.start()
+        for _ in range(1000):  # until the first run has claimed the row (at most 10 s)
+            if ReminderLog.objects.exists():
+                break
+            threading.Event().wait(0.01)
+        second = threading.Thread(target=run, args=("second",))
+        second.start()
+        second.join(timeout=20)
+        first.join(timeout=20)
+
+    assert results == {"first": 1, "second": 0}
+    assert len(mail.outbox) == 1
+    assert ReminderLog.objects.filter(assignment=assignment).count() == 1
