@@ -128,7 +128,8 @@ class ReflectionForm(forms.Form):
         for prompt in prompts:
             name = field_name(prompt)
             field = answer_field(prompt)
-            field.label = prompt["question"]
+            optional = not prompt.get("required", True)
+            field.label = prompt["question"] + (" (optional)" if optional else "")
             field.required = submitting and prompt.get("required", True)
             field.error_messages["required"] = (
                 "Please answer this before you submit, or save a draft for now."
