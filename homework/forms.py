@@ -17,6 +17,7 @@ from clients.models import Client, Couple
 from .models import Assignment, Practice, TherapistPreference
 
 COUNT_MAX = 999
+BUTTONS_CSS = "d-flex flex-wrap gap-2 mt-3 reflection-actions"
 SCALE = range(1, 11)
 
 
@@ -151,28 +152,30 @@ class ReflectionForm(forms.Form):
                 layout.append(Field(name))
         layout += ["version", "fingerprint"]
         if actions and not read_only:
-            submit_label = "Save changes" if is_submitted else f"Submit week {week_number}"
-            layout.append(
-                Div(
-                    # The draft button comes first: Enter in a field saves, never submits.
-                    StrictButton(
-                        "Save draft",
-                        type="submit",
-                        name="save_draft",
-                        value="1",
-                        css_class="btn btn-outline-primary",
-                    ),
-                    StrictButton(
-                        submit_label,
-                        type="submit",
-                        name="submit_reflection",
-                        value="1",
-                        css_class="btn btn-primary",
-                    ),
-                    css_class="d-flex flex-wrap gap-2 mt-3 reflection-actions",
-                )
-            )
+            layout.append(Div(*self._buttons(week_number, is_submitted), css_class=BUTTONS_CSS))
         self.helper.layout = Layout(*layout)
+
+    @staticmethod
+    def _buttons(week_number, is_submitted):
+        """A submitted reflection is only ever saved as submitted; a draft may stay one."""
+        submit = StrictButton(
+            "Save changes" if is_submitted else f"Submit week {week_number}",
+            type="submit",
+            name="submit_reflection",
+            value="1",
+            css_class="btn btn-primary",
+        )
+        if is_submitted:
+            return [submit]
+        # The draft button comes first: Enter in a field saves, never submits.
+        draft = StrictButton(
+            "Save draft",
+            type="submit",
+            name="save_draft",
+            value="1",
+            css_class="btn btn-outline-primary",
+        )
+        return [draft, submit]
 
     def answers(self):
         """The cleaned answers as stored: prompt key -> str | int | bool, blanks left out."""

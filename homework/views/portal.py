@@ -134,31 +134,10 @@ def _save(request, assignment, week, existing, refusal, context):
     wants_json = _wants_json(request)
 
     if refusal:
-        if wants_json:
-            return JsonResponse({"error": "refused", "message": refusal}, status=409)
-        # Keep every word on the page, with nothing left to press.
-        context["kept"] = True
-        context["form"] = ReflectionForm(
-            request.POST, prompts=assignment.prompts, week_number=week.number, actions=False
-        )
-        return render(request, "homework/portal/reflection.html", context, status=409)
-
+        return _refused(request, assignment, week, refusal, context, wants_json)
     posted_fingerprint = request.POST.get("fingerprint", "")
     if posted_fingerprint and posted_fingerprint != assignment.prompts_fingerprint:
-        message = (
-            "The questions for this week changed while you were writing. Your answers to the "
-            "questions that are still here are kept below; anything you wrote for a question "
-            "that has gone is shown underneath so you can copy it."
-        )
-        if wants_json:
-            return JsonResponse({"error": "prompts_changed", "message": message}, status=409)
-        data = request.POST.copy()
-        data["fingerprint"] = assignment.prompts_fingerprint
-        form = ReflectionForm(
-            data, prompts=assignment.prompts, week_number=week.number, is_submitted=False
-        )
-        context.update(form=form, notice=message, orphans=form.unknown_answers())
-        return render(request, "homework/portal/reflection.html", context, status=409)
+        return _prompts_changed(request, assignment, week, context, wants_json)
 
     if not form.is_valid():
         if wants_json:
@@ -199,6 +178,33 @@ def _save(request, assignment, week, existing, refusal, context):
     return redirect("homework:reflection", uuid=assignment.uuid, number=week.number)
 
 
+def _refused(request, assignment, week, refusal, context, wants_json):
+    """Closed, not yet open, or paused: say so, save nothing, keep every word on the page."""
+    if wants_json:
+        return JsonResponse({"error": "refused", "message": refusal}, status=409)
+    context["kept"] = True
+    context["form"] = ReflectionForm(
+        request.POST, prompts=assignment.prompts, week_number=week.number, actions=False
+    )
+    return render(request, "homework/portal/reflection.html", context, status=409)
+
+
+def _prompts_changed(request, assignment, week, context, wants_json):
+    """The page was made for another list of questions: keep what matches, show the rest."""
+    message = (
+        "The questions for this week changed while you were writing. Your answers to the "
+        "questions that are still here are kept below; anything you wrote for a question "
+        "that has gone is shown underneath so you can copy it."
+    )
+    if wants_json:
+        return JsonResponse({"error": "prompts_changed", "message": message}, status=409)
+    data = request.POST.copy()
+    data["fingerprint"] = assignment.prompts_fingerprint
+    form = ReflectionForm(data, prompts=assignment.prompts, week_number=week.number)
+    context.update(form=form, notice=message, orphans=form.unknown_answers())
+    return render(request, "homework/portal/reflection.html", context, status=409)
+
+
 def _first_error(form):
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
@@ -209,9 +215,10 @@ def _first_error(form):
 def _conflict(request, assignment, form, saved, context, wants_json):
     """Another tab saved first: show both versions, overwrite nothing, let the client choose."""
     message = (
-        "This reflection was changed in another tab or window after you opened this page. "
-        "Nothing has been overwritten. Compare the two below: to keep what's on this page, "
-        "save again; to use the saved version instead, reload the page."
+        "This reflection was saved from somewhere else after this page was opened (another "
+        "tab or window, or before you went back a page). Nothing has been overwritten. "
+        "Compare the two below: to keep what's on this page, save again; to use the saved "
+        "version instead, reload the page."
     )
     saved_values = {
         field_name(prompt): initial_value(prompt, saved.answers.get(prompt["key"]))

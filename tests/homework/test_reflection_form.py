@@ -142,7 +142,7 @@ def test_stale_tab_is_told_and_nothing_is_overwritten(portal_client, assignment,
     )
     page = stale.content.decode()
     assert stale.status_code == 409
-    assert "changed in another tab" in page
+    assert "Nothing has been overwritten" in page
     assert "From tab two." in page  # what this tab typed, in the form
     assert "Tab one again." in page  # and the saved version, to compare
     assert 'name="version" value="2"' in page  # saving again is now a deliberate choice
