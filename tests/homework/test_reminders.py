@@ -91,11 +91,25 @@ def test_no_burst_after_downtime(assignment, clock):
 def test_reminder_has_a_link_and_the_article_title_but_no_health_content(
     assignment, client_profile, clock
 ):
+    from blog.models import ArticlePage, BlogIndexPage, HomePage
+
+    index = HomePage.objects.get(depth=2).add_child(
+        instance=BlogIndexPage(title="Articles", slug="blog")
+    )
+    article = index.add_child(
+        instance=ArticlePage(
+            title="When a talk heats up", slug="heats-up", date=datetime.date(2026, 3, 1)
+        )
+    )
+    assignment.practice.source_article = article
+    assignment.practice.save()
     submit(assignment, client_profile, 1, text="My private words")
     tasks.send_due_reminders()
     message = mail.outbox[0]
-    body = message.body + message.subject
+    body = message.body + message.subject + message.alternatives[0][0]
     assert f"/portal/homework/{assignment.uuid}/week/2/" in body
+    assert "When a talk heats up" in body
+    assert "/blog/heats-up/" in body
     assert "My private words" not in body
     assert "How safe" not in body
 

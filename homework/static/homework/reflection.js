@@ -258,6 +258,15 @@
           setStatus("Not saved: " + (data.message || "this week can't be changed now."), true);
           return null;
         }
+        if (response.status === 404) {
+          blocked = true;
+          setStatus(
+            "Not saved: this week isn't available to you any more. Your words are still " +
+              "here, so you can copy them.",
+            true
+          );
+          return null;
+        }
         if (response.status === 400) {
           dirty = true; // saved again after the next change
           setStatus("Not saved: " + (data.message || "please look at your answers."), true);
