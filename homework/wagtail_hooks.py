@@ -2,19 +2,35 @@ from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
-from wagtail.admin.widgets import ListingButton
+from wagtail.admin.widgets import Button, ListingButton
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
 from .models import Assignment, Practice, Reflection
 
 
+class PracticeEditView(EditView):
+    @cached_property
+    def header_more_buttons(self):
+        return [
+            *super().header_more_buttons,
+            Button(
+                "Assign to a client or couple",
+                url=reverse("homework_admin:assign") + f"?practice={self.object.pk}",
+                icon_name="user",
+                priority=5,
+            ),
+        ]
+
+
 class PracticeViewSet(SnippetViewSet):
     model = Practice
+    edit_view_class = PracticeEditView
     icon = "tasks"
     menu_label = "Practices"
     menu_order = 210

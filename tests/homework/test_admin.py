@@ -278,3 +278,10 @@ def test_client_detail_panel_lists_assignments_with_actions(
     assert "Pausing when it heats up" in html
     assert reverse("homework_admin:assignment_status", args=[assignment.pk]) in html
     assert reverse(ASSIGN) + f"?client={client_profile.pk}" in html
+
+
+def test_practice_edit_page_offers_to_assign_it(therapist_client, practice):
+    url = reverse("wagtailsnippets_homework_practice:edit", args=[practice.pk])
+    page = therapist_client.get(url).content.decode()
+    assert reverse(ASSIGN) + f"?practice={practice.pk}" in page
+    assert "Assign to a client or couple" in page
