@@ -52,7 +52,8 @@ def test_therapist_asks_for_the_couples_summary_and_it_becomes_ready(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = therapist_client.post(
-            request_url("couple", couple.pk), {"summary-since": "2026-09-21", "summary-until": "2026-10-19"}
+            request_url("couple", couple.pk),
+            {"summary-since": "2026-09-21", "summary-until": "2026-10-19"},
         )
 
     assert response.status_code == 302
@@ -80,12 +81,17 @@ def test_asking_twice_for_the_same_dates_keeps_one_summary(therapist_client, cou
 
 def test_dates_in_the_wrong_order_are_explained_and_kept(therapist_client, couple):
     response = therapist_client.post(
-        request_url("couple", couple.pk), {"summary-since": "2026-10-19", "summary-until": "2026-09-21"}
+        request_url("couple", couple.pk),
+        {"summary-since": "2026-10-19", "summary-until": "2026-09-21"},
     )
 
     assert response.status_code == 400
     page = response.content.decode()
-    assert "The start date must be on or before the end date." in page
+    assert (
+        '<p class="error-message" id="id_summary-since_error">'
+        "The start date must be on or before the end date.</p>" in page
+    )
+    assert 'aria-describedby="id_summary-since_error"' in page
     assert 'value="2026-10-19"' in page
     assert 'value="2026-09-21"' in page
     assert not SessionSummary.objects.exists()
@@ -93,7 +99,8 @@ def test_dates_in_the_wrong_order_are_explained_and_kept(therapist_client, coupl
 
 def test_a_range_reaching_into_the_future_is_refused(therapist_client, client_profile):
     response = therapist_client.post(
-        request_url("client", client_profile.pk), {"summary-since": "2026-10-01", "summary-until": "2026-11-01"}
+        request_url("client", client_profile.pk),
+        {"summary-since": "2026-10-01", "summary-until": "2026-11-01"},
     )
 
     assert response.status_code == 400
@@ -160,7 +167,8 @@ def test_another_therapist_cannot_ask_for_a_summary_of_our_couple(client, other_
     client.force_login(other_therapist)
 
     response = client.post(
-        request_url("couple", couple.pk), {"summary-since": "2026-09-21", "summary-until": "2026-10-19"}
+        request_url("couple", couple.pk),
+        {"summary-since": "2026-09-21", "summary-until": "2026-10-19"},
     )
 
     assert response.status_code == 404
