@@ -60,12 +60,12 @@ def week_rows(assignment, client, reflections, now=None, weeks=None):
 
 
 def focus_weeks(assignment, now=None):
-    """The weeks a dashboard shows: the open ones, else the next to open."""
+    """The weeks a dashboard shows: the open ones, this week first, else the next to open."""
     now = now or timezone.now()
     weeks = assignment.all_weeks()
     open_weeks = [w for w in weeks if w.is_open(now)]
     if open_weeks:
-        return open_weeks
+        return open_weeks[::-1]
     upcoming = [w for w in weeks if w.is_upcoming(now)]
     return upcoming[:1]
 
