@@ -126,3 +126,11 @@ def test_portal_queries_stay_flat(
     _fill(practice, client_profile, 6, 10)
     many = [_count(portal_client, u, django_assert_max_num_queries) for u in urls]
     assert many == few
+
+
+def test_dashboard_shows_this_week_before_last_week_in_its_grace_period(
+    portal_client, assignment, in_week_2
+):
+    in_week_2.move_to(datetime.datetime(2026, 3, 16, 9, 0, tzinfo=datetime.UTC))  # Monday
+    page = portal_client.get(reverse("portal:dashboard")).content.decode()
+    assert page.index("Week 3 of 4:") < page.index("Week 2 of 4:")
