@@ -285,3 +285,19 @@ def test_practice_edit_page_offers_to_assign_it(therapist_client, practice):
     page = therapist_client.get(url).content.decode()
     assert reverse(ASSIGN) + f"?practice={practice.pk}" in page
     assert "Assign to a client or couple" in page
+
+
+def test_assign_form_is_prefilled_for_a_couple(therapist_client, couple):
+    form = therapist_client.get(reverse(ASSIGN) + f"?couple={couple.pk}").context["form"]
+    assert form.initial["recipient"] == f"couple:{couple.pk}"
+
+
+def test_another_therapists_couple_cannot_be_prefilled(client, other_therapist, couple):
+    client.force_login(other_therapist)
+    assert client.get(reverse(ASSIGN) + f"?couple={couple.pk}").status_code == 404
+
+
+def test_couple_detail_panel_links_to_assign_for_the_couple(therapist_client, couple):
+    page = therapist_client.get(reverse("couples:detail", args=[couple.pk])).content.decode()
+    assert reverse(ASSIGN) + f"?couple={couple.pk}" in page
+    assert reverse("homework_admin:couple_timeline", args=[couple.pk]) in page
