@@ -74,10 +74,12 @@ def make_series(blog_index):
 
 @pytest.fixture
 def make_article(blog_index):
+    days = itertools.count(1)  # each test's articles are a day apart, from 2 September 2026
+
     def make(series=None, title=None, live=True, tags=(), body=None, parent=None, **fields):
         n = next(_numbers)
         title = title or f"Article {n}"
-        fields.setdefault("date", datetime.date(2026, 9, 1) + datetime.timedelta(days=n))
+        fields.setdefault("date", datetime.date(2026, 9, 1) + datetime.timedelta(days=next(days)))
         article = ArticlePage(
             title=title,
             slug=fields.pop("slug", f"{slugify(title)}-{n}"),
