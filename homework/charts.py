@@ -75,7 +75,12 @@ def scale_chart_svg(title, weeks, series, *, low=1, high=10, width=480, height=2
                 value,
             )
         )
+    # Past 13 weeks the labels would overlap: label every k-th week and the last one.
+    every = -(-len(weeks) // 13)
     for index, week in enumerate(weeks):
+        last = index == len(weeks) - 1
+        if index % every and not (last and index % every > every // 2):
+            continue
         parts.append(
             format_html(
                 '<text x="{}" y="{}" font-size="10" fill="{}" text-anchor="middle">W{}</text>',
