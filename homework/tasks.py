@@ -187,9 +187,13 @@ def render_session_summary(summary_id):
     if not claimed:
         logger.info("Session summary %s is not queued; nothing to do.", summary_id)
         return None
-    summary = SessionSummary.objects.select_related(
-        "client", "couple__partner_a", "couple__partner_b"
-    ).get(pk=summary_id)
+    summary = (
+        SessionSummary.objects.select_related("client", "couple__partner_a", "couple__partner_b")
+        .filter(pk=summary_id)
+        .first()
+    )
+    if summary is None:
+        return None  # deleted (with its client) since it was claimed
     try:
         rendered = pdf.render_summary(summary)
         name = pdf.store(summary, rendered)
