@@ -1,6 +1,7 @@
 """The therapist can open every blog screen in the Wagtail admin."""
 
 import pytest
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from blog.models import ArticlePage, Author
 
@@ -113,3 +114,23 @@ def test_author_chooser_finds_authors_by_name(therapist_client, author):
     assert "Maya Okafor" in response.content.decode()
     response = therapist_client.get("/admin/snippets/choose/blog/author/", {"q": "nobody"})
     assert "Maya Okafor" not in response.content.decode()
+
+
+@pytest.mark.parametrize("parent", ["index", "series"])
+def test_therapist_previews_a_new_article_before_saving_it(therapist_client, pages, parent):
+    url = f"/admin/pages/add/blog/articlepage/{pages[parent].pk}/preview/"
+    data = nested_form_data(
+        {
+            "title": "Not saved yet",
+            "slug": "not-saved-yet",
+            "date": "2026-12-01",
+            "body": streamfield([("paragraph", rich_text("<p>Draft words.</p>"))]),
+            "tags": "",
+        }
+    )
+    assert therapist_client.post(url, data).json()["is_valid"]
+    response = therapist_client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Not saved yet" in html
+    assert "Draft words." in html
