@@ -724,12 +724,6 @@ class SessionSummary(models.Model):
         """No name in it: a file name shows in download lists and shared folders."""
         return f"session-prep-{self.until.isoformat()}.pdf"
 
-    @property
-    def render_seconds(self):
-        if self.status == self.Status.READY and self.started_at and self.finished_at:
-            return (self.finished_at - self.started_at).total_seconds()
-        return None
-
     @classmethod
     def default_range(cls, *, client=None, couple=None, today=None):
         """(since, until) to offer: from the day after the previous summary, or the last four weeks.
