@@ -250,7 +250,8 @@ def render_report(rows, info, runs, max_rss):
         "",
         "Those parts are what make the summary quicker to read than the same words in plain",
         "paragraphs, so they stay. The fixed part (overview, charts, notes page) weighs less as",
-        "the period grows: the ratio falls from about 3.6x at 4 weeks towards 1.9x at 52.",
+        f"the period grows: the ratio falls from {rows[0]['ratio']:.1f}x at {rows[0]['weeks']} "
+        f"weeks to {rows[-1]['ratio']:.1f}x at {rows[-1]['weeks']}.",
         "",
         "## Notes",
         "",
