@@ -41,7 +41,9 @@ def test_therapist_asks_for_the_couples_summary_and_downloads_it(
     page.goto(f"{live_site.url}/admin/couples/{couple.pk}/")
 
     panel = page.locator("#session-summaries-section")
-    assert panel.get_by_label("From", exact=True).input_value() == str(today - datetime.timedelta(weeks=4))
+    assert panel.get_by_label("From", exact=True).input_value() == str(
+        today - datetime.timedelta(weeks=4)
+    )
     assert panel.get_by_label("To", exact=True).input_value() == str(today)
     panel.get_by_role("button", name="Prepare the summary").click()
 
