@@ -102,7 +102,8 @@ def render_html(html, *, fetcher=None):
     document = HTML(string=html, base_url=None, url_fetcher=fetcher).render(
         presentational_hints=False
     )
-    return RenderedPdf(document.write_pdf(), len(document.pages))
+    # Tagged: screen readers and reflowing tablet readers follow headings and tables.
+    return RenderedPdf(document.write_pdf(pdf_tags=True), len(document.pages))
 
 
 # --- What the document says -------------------------------------------------------------------

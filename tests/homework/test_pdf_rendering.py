@@ -56,6 +56,7 @@ def test_couple_summary_holds_both_names_every_reflection_and_the_flag(couple):
     reader = PdfReader(io.BytesIO(rendered.content))
     assert len(reader.pages) == rendered.page_count
     assert reader.attachments == {}
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged, for screen readers
     for field in (reader.metadata.title, reader.metadata.author):
         assert "Alex" not in field
         assert "Sam" not in field
