@@ -245,6 +245,8 @@ def render_report(rows, info, runs, max_rss):
         "- the partners side by side in a table rather than one after the other: about 0.1 s",
         "  (a table is laid out again at every page break it crosses);",
         "- the running header and footer: a few hundredths of a second;",
+        "- tagging the PDF (its structure, for screen readers and reflowing readers): about",
+        "  a tenth of the total;",
         "- the rest is the document being a document: small labels, ratings, flags, week",
         "  headings and the overview tables make many more, smaller boxes than paragraphs do.",
         "",
