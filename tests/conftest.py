@@ -104,13 +104,6 @@ def _isolated_files(settings, tmp_path):
     """Uploaded and private files go to a per-test folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_ROOT = tmp_path / "private"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
 
 
 # --- Browser tests ----------------------------------------------------------------------------
@@ -146,15 +139,18 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def live_site(live_server, transactional_db):
-    """The live server with a Wagtail root, home page and default Site.
+    """The live server with Wagtail's locale, root collection, root and home page and Site.
 
-    The live server's database is flushed between tests, which removes the pages that a
-    data migration made; this puts them back.
+    The live server's database is flushed between tests, which removes what data
+    migrations made; this puts it back.
     """
-    from wagtail.models import Page, Site
+    from wagtail.models import Collection, Locale, Page, Site
 
     from blog.models import HomePage
 
+    Locale.objects.get_or_create(language_code="en")
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
     if not Page.objects.filter(depth=1).exists():
         Page.add_root(instance=Page(title="Root", slug="root", live=True))
     root = Page.objects.get(depth=1)

@@ -12,11 +12,4 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 
 MEDIA_ROOT = BASE_DIR / "test-results" / "media"  # noqa: F405
 PRIVATE_ROOT = BASE_DIR / "test-results" / "private"  # noqa: F405
-STORAGES = {
-    **STORAGES,  # noqa: F405
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_ROOT), "base_url": None},
-    },
-}
 THERAPIST_2FA_REQUIRED = False

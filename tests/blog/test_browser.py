@@ -14,17 +14,7 @@ VIEWPORTS = {"phone": {"width": 320, "height": 800}, "desktop": {"width": 1280, 
 
 
 @pytest.fixture
-def wagtail_basics(transactional_db):
-    """The live server's flush also removes the Locale and root Collection migrations made."""
-    from wagtail.models import Collection, Locale
-
-    Locale.objects.get_or_create(language_code="en")
-    if not Collection.objects.exists():
-        Collection.add_root(name="Root")
-
-
-@pytest.fixture
-def demo_blog(wagtail_basics, live_site):
+def demo_blog(live_site):
     practice = Practice.objects.create(
         title="Noticing safe moments", instructions="<p>Each evening, note <b>one</b>.</p>"
     )

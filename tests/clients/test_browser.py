@@ -15,16 +15,6 @@ PHONE = {"width": 320, "height": 800}
 NEW_PASSWORD = "walking by the river 42"
 
 
-@pytest.fixture
-def wagtail_basics(transactional_db):
-    """The live server's flush also removes the Locale and root Collection migrations made."""
-    from wagtail.models import Collection, Locale
-
-    Locale.objects.get_or_create(language_code="en")
-    if not Collection.objects.exists():
-        Collection.add_root(name="Root")
-
-
 def check_axe(page, name, failures):
     results = Axe().run(page)
     if results.violations_count:
@@ -33,7 +23,7 @@ def check_axe(page, name, failures):
     assert not overflow, f"{name} scrolls sideways at 320 px"
 
 
-def test_an_invited_client_accepts_and_sees_the_dashboard(wagtail_basics, live_site, page):
+def test_an_invited_client_accepts_and_sees_the_dashboard(live_site, page):
     therapist = make_therapist("maya@example.org")
     page.goto(live_site.url + "/admin/login/")
     page.locator("#id_username").fill(therapist.email)
@@ -67,7 +57,7 @@ def test_an_invited_client_accepts_and_sees_the_dashboard(wagtail_basics, live_s
     assert not failures, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
 
 
-def test_portal_pages_pass_axe_at_phone_width(wagtail_basics, live_site, page):
+def test_portal_pages_pass_axe_at_phone_width(live_site, page):
     therapist = make_therapist("maya@example.org")
     jordan = make_client(therapist, "jordan@example.org", "Jordan Lee")
     page.set_viewport_size(PHONE)
@@ -105,7 +95,7 @@ def test_portal_pages_pass_axe_at_phone_width(wagtail_basics, live_site, page):
     assert not failures, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
 
 
-def test_the_session_dialog_offers_to_stay_signed_in(wagtail_basics, live_site, page, settings):
+def test_the_session_dialog_offers_to_stay_signed_in(live_site, page, settings):
     settings.CLIENT_IDLE_TIMEOUT = 125  # the warning shows two minutes before the end
     therapist = make_therapist("maya@example.org")
     jordan = make_client(therapist, "jordan@example.org", "Jordan Lee")

@@ -163,11 +163,3 @@ def make_couple_story(couple, *, start_date, weeks, words=40):
                 calm=max(1, min(10, 2 + (n + 2 * i) % 7)),
             )
     return assignment
-
-
-def point_summary_files_at_test_storage(monkeypatch):
-    """The FileField resolved its storage at import; follow the per-test private folder."""
-    from django.core.files.storage import storages
-
-    monkeypatch.setattr(SessionSummary._meta.get_field("file"), "storage", storages["private"])
-    return storages["private"]

@@ -7,7 +7,7 @@ file); the broker is that database, or Redis when REDIS_URL is set.
 import os
 
 from practice_site.settings.test import *  # noqa: F403
-from practice_site.settings.test import Q_CLUSTER, STORAGES
+from practice_site.settings.test import Q_CLUSTER
 
 WORK_DIR = os.environ["SUMMARY_WORKER_DIR"]
 
@@ -16,10 +16,3 @@ Q_CLUSTER = {**Q_CLUSTER, "sync": False, "workers": 1, "timeout": 60, "retry": 1
 Q_CLUSTER["name"] = f"summary-worker-test-{os.path.basename(WORK_DIR)}"
 PRIVATE_ROOT = os.path.join(WORK_DIR, "private")
 MEDIA_ROOT = os.path.join(WORK_DIR, "media")
-STORAGES = {
-    **STORAGES,
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None},
-    },
-}

@@ -23,16 +23,6 @@ LONG_TEXT = (
 ) * 20
 
 
-@pytest.fixture
-def wagtail_basics(transactional_db):
-    """The live server's flush also removes the Locale and root Collection migrations made."""
-    from wagtail.models import Collection, Locale
-
-    Locale.objects.get_or_create(language_code="en")
-    if not Collection.objects.exists():
-        Collection.add_root(name="Root")
-
-
 def check_axe(page, name, failures):
     results = Axe().run(page)
     if results.violations_count:
@@ -63,7 +53,7 @@ def open_in_week_2(practice, client):
 
 
 @pytest.fixture
-def jordan_week_2(wagtail_basics, live_site):
+def jordan_week_2(live_site):
     therapist = make_therapist("maya@example.org")
     jordan = make_client(therapist, "jordan@example.org", "Jordan Lee")
     practice = make_practice()
@@ -151,7 +141,7 @@ def test_signed_out_while_typing_keeps_the_text_and_saves_after_signing_in(
 
 
 def test_therapist_assigns_to_the_couple_both_submit_and_the_timeline_shows_both(
-    wagtail_basics, live_site, page, browser
+    live_site, page, browser
 ):
     people = clients_demo.seed()
     homework_demo.seed_practices()

@@ -15,20 +15,9 @@ pytestmark = pytest.mark.browser
 FAKE = pdf.RenderedPdf(b"%PDF-1.7\n% a stand-in document\n%%EOF\n", 2)
 
 
-@pytest.fixture
-def wagtail_basics(transactional_db):
-    """The live server's flush also removes the Locale and root Collection migrations made."""
-    from wagtail.models import Collection, Locale
-
-    Locale.objects.get_or_create(language_code="en")
-    if not Collection.objects.exists():
-        Collection.add_root(name="Root")
-
-
 def test_therapist_asks_for_the_couples_summary_and_downloads_it(
-    page, live_site, wagtail_basics, couple, monkeypatch
+    page, live_site, couple, monkeypatch
 ):
-    b.point_summary_files_at_test_storage(monkeypatch)
     monkeypatch.setattr(pdf, "render_summary", lambda summary, **kwargs: FAKE)
     today = datetime.date.today()
     b.make_couple_story(couple, start_date=today - datetime.timedelta(weeks=3), weeks=3)

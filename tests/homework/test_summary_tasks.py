@@ -26,11 +26,6 @@ def _pinned_clock():
         yield
 
 
-@pytest.fixture(autouse=True)
-def _private_storage(monkeypatch):
-    b.point_summary_files_at_test_storage(monkeypatch)
-
-
 @pytest.fixture
 def renders(monkeypatch):
     """Replaces WeasyPrint; lists the summaries it was asked to render."""

@@ -28,7 +28,6 @@ def _pinned_clock():
 
 @pytest.fixture(autouse=True)
 def _stub_renderer(monkeypatch):
-    b.point_summary_files_at_test_storage(monkeypatch)
     monkeypatch.setattr(pdf, "render_summary", lambda summary, **kwargs: FAKE)
 
 
