@@ -362,5 +362,7 @@ LOGGING = {
         "django_q": {"level": "INFO"},
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
+        # Wagtail runs its search-index updates as tasks and logs each one at INFO.
+        "django_tasks": {"level": "WARNING"},
     },
 }
