@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from .models import AuditEvent, Client, Couple
 
@@ -69,3 +70,20 @@ def get_couple_for_therapist(request, pk):
 
 def audit_events_for_therapist(request):
     return AuditEvent.objects.for_therapist(request.user).select_related("client")
+
+
+class TherapistOwnedPermissionPolicy(ModelPermissionPolicy):
+    """Wagtail's model permissions, narrowed to the therapist's own clients or couples.
+
+    Wagtail's own views that take any object id (editing-session pings, choosers, bulk
+    actions) ask the registered policy about the instance: someone else's is refused.
+    """
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and (
+            user.is_superuser or instance.therapist_id == user.pk
+        )
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        instances = super().instances_user_has_any_permission_for(user, actions)
+        return instances.for_therapist(user)

@@ -9,6 +9,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
+from wagtail.models import BaseLogEntry
+from wagtail.models.audit_log import ModelLogEntryManager
 
 THERAPISTS_GROUP = "Therapists"
 
@@ -146,7 +148,6 @@ class Client(models.Model):
         """
         from django.contrib.contenttypes.models import ContentType
         from django.db import transaction
-        from wagtail.models import ModelLogEntry
 
         named = models.Q(
             content_type=ContentType.objects.get_for_model(Client), object_id=str(self.pk)
@@ -157,7 +158,7 @@ class Client(models.Model):
                 content_type=ContentType.objects.get_for_model(Couple), object_id=str(couple.pk)
             )
         with transaction.atomic():
-            ModelLogEntry.objects.filter(named).delete()
+            ClientLogEntry.objects.filter(named).delete()
             self.user.delete()
 
     @property
@@ -233,6 +234,38 @@ class Couple(models.Model):
             )
             if taken.exists():
                 raise ValidationError("One of these clients is already in a couple.")
+
+
+class ClientLogEntryManager(ModelLogEntryManager):
+    def log_action(self, instance, action, **kwargs):
+        kwargs.setdefault("therapist_id", instance.therapist_id)
+        return super().log_action(instance, action, **kwargs)
+
+    def viewable_by_user(self, user):
+        """Wagtail's site history and its filters: a therapist sees her own clients' lines
+        only; the practice owner sees all."""
+        if user.is_superuser:
+            return self.all()
+        return self.filter(therapist=user)
+
+
+class ClientLogEntry(BaseLogEntry):
+    """The admin's log lines about clients and couples (their labels name people).
+
+    Kept apart from Wagtail's shared model log, so that each line belongs to one therapist.
+    """
+
+    object_id = models.CharField(max_length=255, db_index=True)
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ClientLogEntryManager()
+
+    class Meta(BaseLogEntry.Meta):
+        ordering = ["-timestamp", "-id"]
+        verbose_name = "client log entry"
+        verbose_name_plural = "client log entries"
 
 
 class AuditEventQuerySet(models.QuerySet):

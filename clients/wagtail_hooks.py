@@ -10,10 +10,23 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
 
+from .access import TherapistOwnedPermissionPolicy
 from .forms import ClientAdminForm, CoupleAdminForm
-from .models import AuditEvent, Client, Couple
+from .models import AuditEvent, Client, ClientLogEntry, Couple
 from .views import admin as views
+
+# Before the viewsets register, so that they (and Wagtail's own views) use these policies.
+register_permission_policy(Client, TherapistOwnedPermissionPolicy(Client), exact_class=True)
+register_permission_policy(Couple, TherapistOwnedPermissionPolicy(Couple), exact_class=True)
+
+
+@hooks.register("register_log_actions")
+def client_log_entries(actions):
+    """Log lines about clients and couples go to a log each therapist sees only her part of."""
+    actions.register_model(Client, ClientLogEntry)
+    actions.register_model(Couple, ClientLogEntry)
 
 
 class ClientViewSet(ModelViewSet):
@@ -143,6 +156,10 @@ class ClientChooserViewSet(ChooserViewSet):
     chosen_view_class = views.ClientChosenView
     chosen_multiple_view_class = views.ClientChosenMultipleView
     creation_form_class = None
+
+    def get_urlpatterns(self):
+        # Clients are added on their own page (which sends the invitation), never here.
+        return [p for p in super().get_urlpatterns() if p.name != "create"]
 
 
 @hooks.register("register_admin_viewset")

@@ -40,13 +40,20 @@ class OwnedIndexMixin:
 
 
 class OwnedObjectMixin:
-    """Edit, delete, history and usage look objects up among the therapist's own only."""
+    """History and usage look their object up among the therapist's own only.
 
-    def get_queryset(self):
-        return self.model.objects.for_therapist(self.request.user)
+    Only the lookup: in these views `get_queryset` is the listing (log lines, references).
+    """
 
     def get_base_object_queryset(self):
-        return self.get_queryset()
+        return self.model.objects.for_therapist(self.request.user)
+
+
+class OwnedSingleObjectMixin(OwnedObjectMixin):
+    """Edit and delete find their object through Django's `get_queryset`."""
+
+    def get_queryset(self):
+        return self.get_base_object_queryset()
 
 
 class ClientIndexView(OwnedIndexMixin, generic.IndexView):
@@ -78,7 +85,7 @@ class ClientCreateView(generic.CreateView):
         return reverse("clients:detail", args=[self.object.pk])
 
 
-class ClientEditView(OwnedObjectMixin, generic.EditView):
+class ClientEditView(OwnedSingleObjectMixin, generic.EditView):
     def get_success_url(self):
         return reverse("clients:detail", args=[self.object.pk])
 
@@ -88,12 +95,12 @@ class CoupleCreateView(generic.CreateView):
         return reverse("couples:detail", args=[self.object.pk])
 
 
-class CoupleEditView(OwnedObjectMixin, generic.EditView):
+class CoupleEditView(OwnedSingleObjectMixin, generic.EditView):
     def get_success_url(self):
         return reverse("couples:detail", args=[self.object.pk])
 
 
-class OwnedDeleteView(OwnedObjectMixin, generic.DeleteView):
+class OwnedDeleteView(OwnedSingleObjectMixin, generic.DeleteView):
     pass
 
 

@@ -348,12 +348,15 @@ def test_audit_trail_query_count_does_not_grow_with_events(
 def test_delete_leaves_no_admin_log_line_naming_the_client(therapist_client, partner_a):
     from wagtail.models import ModelLogEntry
 
+    from clients.models import ClientLogEntry
+
     therapist_client.post(
         f"/admin/clients/edit/{partner_a.pk}/",
         {"full_name": "Alex Rivera", "email": partner_a.email, "timezone": "UTC"},
     )
-    assert ModelLogEntry.objects.filter(label__contains="Alex").exists()
+    assert ClientLogEntry.objects.filter(label__contains="Alex").exists()
     therapist_client.post(f"/admin/clients/delete/{partner_a.pk}/", {"confirmation": "Alex Rivera"})
+    assert not ClientLogEntry.objects.filter(label__contains="Alex").exists()
     assert not ModelLogEntry.objects.filter(label__contains="Alex").exists()
 
 

@@ -1,0 +1,289 @@
+"""Who reaches which client or couple page in the admin, and which portal page.
+
+One row per URL: the therapist gets it, anonymous is sent to sign in, another therapist
+gets a 404, and a client never reaches the admin at all. Then Wagtail's own views that
+take any id or list every log line: editing-session pings, the site history report,
+list exports and the chooser.
+"""
+
+import pytest
+from django.urls import reverse
+from wagtail.log_actions import log
+from wagtail.permissions import policy_registry
+
+from clients.audit import record
+from clients.models import AuditEvent, Client, ClientLogEntry, Couple
+
+pytestmark = pytest.mark.django_db
+
+# (url name, what its id names); every one is a GET page of one client or couple.
+CLIENT_PAGES = [
+    "clients:detail",
+    "clients:edit",
+    "clients:delete",
+    "clients:history",
+    "clients:history_results",
+    "clients:usage",
+    "client_chooser:chosen",
+]
+COUPLE_PAGES = [
+    "couples:detail",
+    "couples:edit",
+    "couples:delete",
+    "couples:history",
+    "couples:history_results",
+    "couples:usage",
+]
+LISTS = ["clients:index", "couples:index", "audit:index", "client_chooser:choose_results"]
+
+
+@pytest.fixture
+def pages(client_profile, couple):
+    return [reverse(name, args=[client_profile.pk]) for name in CLIENT_PAGES] + [
+        reverse(name, args=[couple.pk]) for name in COUPLE_PAGES
+    ]
+
+
+def test_the_therapist_opens_every_page_of_her_client_and_couple(therapist_client, pages):
+    for url in pages:
+        assert therapist_client.get(url).status_code == 200, url
+
+
+def test_anonymous_is_sent_to_the_admin_sign_in_from_every_page(client, pages):
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("wagtailadmin_login")), url
+
+
+def test_another_therapist_gets_404_on_every_page(client, other_therapist, pages):
+    client.force_login(other_therapist)
+    for url in pages:
+        assert client.get(url).status_code == 404, url
+
+
+def test_a_client_never_reaches_the_admin(portal_client, pages):
+    for url in [*pages, reverse("wagtailadmin_home"), reverse("wagtailadmin_login")]:
+        response = portal_client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == reverse("portal:dashboard"), url
+
+
+@pytest.mark.parametrize("name", ["clients:resend_invitation", "clients:unlock", "clients:archive"])
+def test_another_therapist_cannot_act_on_our_client(client, other_therapist, client_profile, name):
+    client.force_login(other_therapist)
+
+    response = client.post(reverse(name, args=[client_profile.pk]))
+
+    assert response.status_code == 404
+    client_profile.refresh_from_db()
+    assert not client_profile.archived
+    assert not AuditEvent.objects.filter(client=client_profile).exists()
+
+
+def test_another_therapist_cannot_delete_our_couple(client, other_therapist, couple):
+    client.force_login(other_therapist)
+
+    response = client.post(reverse("couples:delete", args=[couple.pk]))
+
+    assert response.status_code == 404
+    assert Couple.objects.filter(pk=couple.pk).exists()
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_lists_never_show_another_therapists_clients(therapist_client, outsider, name):
+    record(None, AuditEvent.Action.VIEW, client=outsider)
+
+    response = therapist_client.get(reverse(name))
+
+    assert response.status_code == 200
+    assert "Robin" not in response.content.decode()
+
+
+def _csv_rows(client, url):
+    """The export's data rows (these lists export no columns yet: one blank line a row)."""
+    content = b"".join(client.get(url, {"export": "csv"}).streaming_content)
+    return content.decode().split("\r\n")[1:-1]
+
+
+LIST_MODELS = {"clients:index": Client, "couples:index": Couple, "audit:index": AuditEvent}
+
+
+@pytest.mark.parametrize("name", LIST_MODELS)
+def test_list_exports_hold_only_her_own(client, other_therapist, couple, client_profile, name):
+    record(None, AuditEvent.Action.VIEW, client=client_profile)
+    model = LIST_MODELS[name]
+    client.force_login(other_therapist)
+
+    rows = _csv_rows(client, reverse(name))
+
+    assert len(rows) == model.objects.for_therapist(other_therapist).count()
+    assert len(rows) < model.objects.count()
+
+
+def test_the_owner_exports_every_therapists_clients(client, superuser, client_profile, outsider):
+    client.force_login(superuser)
+
+    assert len(_csv_rows(client, reverse("clients:index"))) == 2
+
+
+# --- Wagtail's own views that take any object id ----------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["client", "couple"])
+def test_editing_session_pings_refuse_another_therapists_client(
+    client, other_therapist, client_profile, couple, kind
+):
+    """The ping answers 200 or 404, so a 200 would reveal that the id exists."""
+    obj = client_profile if kind == "client" else couple
+    client.force_login(other_therapist)
+
+    response = client.post(f"/admin/editing-sessions/ping/clients/{kind}/{obj.pk}/0/")
+
+    assert response.status_code == 404
+
+
+def test_editing_session_ping_works_for_her_own_client(therapist_client, client_profile):
+    response = therapist_client.post(
+        f"/admin/editing-sessions/ping/clients/client/{client_profile.pk}/0/"
+    )
+
+    assert response.status_code == 200
+
+
+def test_the_permission_policy_narrows_to_her_own(therapist, other_therapist, client_profile):
+    policy = policy_registry.get_by_type(Client)
+
+    assert policy.user_has_permission_for_instance(therapist, "change", client_profile)
+    assert not policy.user_has_permission_for_instance(other_therapist, "change", client_profile)
+    assert list(policy.instances_user_has_permission_for(other_therapist, "change")) == []
+    assert list(policy.instances_user_has_permission_for(therapist, "change")) == [client_profile]
+
+
+def test_chooser_creation_is_not_offered(therapist_client):
+    """Clients are added on their own page, which sends the invitation."""
+    response = therapist_client.post("/admin/client_chooser/create/", {})
+
+    assert response.status_code == 404
+    assert not Client.objects.exists()
+
+
+# --- The site history report ------------------------------------------------------------------
+
+
+@pytest.fixture
+def logged(therapist, other_therapist, client_profile, couple, outsider):
+    log(client_profile, "wagtail.edit", user=therapist)
+    log(couple, "wagtail.edit", user=therapist)
+    log(outsider, "wagtail.edit", user=other_therapist)
+
+
+@pytest.mark.parametrize("suffix", ["", "results/", "?export=csv"])
+def test_site_history_never_names_another_therapists_clients(
+    client, other_therapist, logged, suffix
+):
+    client.force_login(other_therapist)
+
+    response = client.get(reverse("wagtailadmin_reports:site_history") + suffix)
+
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert response.status_code == 200
+    assert "Robin Outsider" in body.decode()
+    for name in ("Jordan", "Alex", "Sam"):
+        assert name not in body.decode()
+
+
+def test_log_lines_about_clients_belong_to_their_therapist(therapist, logged, client_profile):
+    lines = ClientLogEntry.objects.viewable_by_user(therapist)
+
+    assert {line.label for line in lines} == {"Jordan Lee", "Alex & Sam"}
+    assert ClientLogEntry.objects.for_instance(client_profile).count() == 1
+
+
+def test_history_of_her_client_shows_its_log_lines(therapist_client, logged, client_profile):
+    response = therapist_client.get(reverse("clients:history", args=[client_profile.pk]))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Jordan Lee" in body
+    assert "Alex" not in body  # her other clients are not log lines of this one
+
+
+@pytest.mark.parametrize("name", ["couples:history", "couples:usage", "clients:usage"])
+def test_history_and_usage_of_her_own_open(therapist_client, logged, couple, name):
+    pk = couple.pk if name.startswith("couples") else couple.partner_a.pk
+
+    assert therapist_client.get(reverse(name, args=[pk])).status_code == 200
+
+
+# --- Portal pages ------------------------------------------------------------------------------
+
+PORTAL_PAGES = [
+    "portal:dashboard",
+    "portal:profile",
+    "portal:data",
+    "portal:password_change",
+    "portal:signed_in",
+]
+
+
+@pytest.mark.parametrize("name", PORTAL_PAGES)
+def test_portal_page_works_for_the_client(portal_client, name):
+    assert portal_client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize("name", PORTAL_PAGES)
+def test_portal_page_sends_anonymous_to_sign_in(client, name):
+    response = client.get(reverse(name))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal:login"))
+
+
+@pytest.mark.parametrize("name", PORTAL_PAGES)
+def test_portal_page_sends_a_therapist_to_the_admin(therapist_client, name):
+    response = therapist_client.get(reverse(name))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("wagtailadmin_home")
+
+
+def test_an_account_that_is_neither_gets_404(client):
+    from clients.models import User
+
+    client.force_login(User.objects.create_user(email="someone@example.org", password="x"))
+
+    assert client.get(reverse("portal:dashboard")).status_code == 404
+
+
+def test_export_holds_only_her_own_data(client, client_profile, partner_a, outsider):
+    client.force_login(partner_a.user)
+
+    data = client.post(reverse("portal:data")).json()
+
+    assert data["profile"]["email"] == partner_a.email
+    text = str(data)
+    assert "Jordan" not in text
+    assert "Robin" not in text
+
+
+def test_a_deactivated_therapist_is_signed_out_of_the_admin(
+    therapist_client, therapist, client_profile
+):
+    therapist.is_active = False
+    therapist.save()
+
+    response = therapist_client.get(reverse("clients:detail", args=[client_profile.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("wagtailadmin_login"))
+
+
+def test_a_deactivated_client_is_signed_out_of_the_portal(portal_client, client_profile):
+    client_profile.user.is_active = False
+    client_profile.user.save()
+
+    response = portal_client.get(reverse("portal:dashboard"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal:login"))
