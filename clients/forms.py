@@ -93,11 +93,21 @@ class PasswordResetRequestForm(forms.Form):
         return normalise_email(self.cleaned_data["email"])
 
 
+# Django's own help is a list of "can't" and "must"; these say the same thing plainly.
+CHOOSING_HINT = (
+    "At least 8 characters. Not only numbers, not a very common password, and not too "
+    "close to your name or e-mail address."
+)
+REPEATING_HINT = "The same again, so we know there's no typing slip."
+
+
 class SetPasswordForm(auth_forms.SetPasswordForm):
     def __init__(self, user, *args, **kwargs):
         super().__init__(user, *args, **kwargs)
         self.fields["new_password1"].label = "Choose a password"
+        self.fields["new_password1"].help_text = CHOOSING_HINT
         self.fields["new_password2"].label = "Type it again"
+        self.fields["new_password2"].help_text = REPEATING_HINT
         _limit_password_length(self, "new_password1", "new_password2")
         self.helper = crispy_helper("Save my password")
 
@@ -106,7 +116,9 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
     def __init__(self, user, *args, **kwargs):
         super().__init__(user, *args, **kwargs)
         self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].help_text = CHOOSING_HINT
         self.fields["new_password2"].label = "New password again"
+        self.fields["new_password2"].help_text = REPEATING_HINT
         _limit_password_length(self, "old_password", "new_password1", "new_password2")
         self.helper = crispy_helper("Change my password")
 

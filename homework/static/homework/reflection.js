@@ -93,12 +93,12 @@
       var length = textarea.value.length;
       if (length > limit) {
         counter.textContent =
-          formatNumber(length) + " characters: " + formatNumber(length - limit) +
-          " over the limit of " + formatNumber(limit) + ". Please shorten it before saving.";
-        counter.classList.add("text-danger", "fw-bold");
+          formatNumber(length) + " of " + formatNumber(limit) + " characters: " +
+          formatNumber(length - limit) + " more than fit. Please shorten it a little.";
+        counter.classList.add("text-danger");
       } else {
         counter.textContent = formatNumber(length) + " of " + formatNumber(limit) + " characters";
-        counter.classList.remove("text-danger", "fw-bold");
+        counter.classList.remove("text-danger");
       }
     }
     textarea.addEventListener("input", update);
@@ -106,6 +106,12 @@
   }
 
   Array.prototype.forEach.call(form.querySelectorAll("textarea[data-max-length]"), setUpCounter);
+
+  // After a post with problems, start at the summary that lists them (and links to each).
+  var errorSummary = document.getElementById("error-summary");
+  if (errorSummary) {
+    errorSummary.focus();
+  }
 
   // --- Signed out ------------------------------------------------------------------------
 
@@ -151,7 +157,12 @@
 
   function showConflict(data) {
     blocked = true;
-    conflictEl.querySelector("[data-message]").textContent = data.message;
+    // The server's message speaks of reloading and saving again; here there are two buttons.
+    conflictEl.querySelector("[data-message]").textContent =
+      "This reflection was also saved from another tab or window" +
+      (data.saved_at ? " at " + data.saved_at : "") +
+      ". Nothing has been overwritten. Compare the saved version below with what's on " +
+      "this page, then choose which one to keep.";
     var saved = conflictEl.querySelector("[data-saved]");
     saved.textContent = "";
     var list = document.createElement("dl");
@@ -169,7 +180,7 @@
     conflictEl.hidden = false;
     conflictEl.setAttribute("data-version", data.version);
     conflictEl.savedValues = data.saved;
-    setStatus("Not saved: this reflection was changed in another tab.", true);
+    setStatus("Not saved yet: please choose which version to keep.", true);
   }
 
   function useSavedValues(values) {
@@ -213,7 +224,7 @@
 
   function failed() {
     dirty = true;
-    setStatus("Not saved — retrying", true);
+    setStatus("Not saved yet: trying again in a moment. Your words are still here.", true);
     scheduleRetry();
   }
 
