@@ -41,12 +41,14 @@ def test_reader_walks_the_series_first_to_last_and_back(demo_blog, live_site, pa
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_blog_pages_pass_axe(demo_blog, live_site, page, viewport):
+def test_blog_pages_pass_axe(demo_blog, live_site, page, viewport, monkeypatch):
+    monkeypatch.setattr("blog.models.ARTICLES_PER_PAGE", 2)  # so the index has a page 2
     page.set_viewport_size(VIEWPORTS[viewport])
     index = demo_blog["index"]
     urls = {
         "home": "/",
         "index": index.url,
+        "index, page 2": f"{index.url}?page=2",
         "tag filter": f"{index.url}?tag=repair",
         "series": demo_blog["series"].url,
         "article with practice": demo_blog["practice_article"].url,
@@ -64,6 +66,8 @@ def test_blog_pages_pass_axe(demo_blog, live_site, page, viewport):
     )
     for name, url in urls.items():
         page.goto(live_site.url + url)
+        if name == "index, page 2":
+            assert page.get_by_role("link", name="Newer articles").is_visible()
         results = axe.run(page)
         if results.violations_count:
             failures[name] = results.generate_report()

@@ -6,7 +6,9 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
+from django.urls import reverse
 
+from clients.tokens import password_reset_tokens
 from tests.conftest import PASSWORD, make_client, make_therapist
 
 pytestmark = pytest.mark.browser
@@ -63,14 +65,30 @@ def test_portal_pages_pass_axe_at_phone_width(live_site, page):
     page.set_viewport_size(PHONE)
     failures = {}
 
+    reset_link = reverse(
+        "portal:password_reset_confirm",
+        args=[jordan.uuid, password_reset_tokens.make_token(jordan.user)],
+    )
     for name, url in {
         "sign in": "/portal/login/",
         "password reset": "/portal/password/reset/",
         "password reset sent": "/portal/password/reset/sent/",
+        "set a new password": reset_link,
         "expired link": "/portal/welcome/MQ/abc-123/",
     }.items():
         page.goto(live_site.url + url)
         check_axe(page, name, failures)
+    page.goto(live_site.url + reset_link)
+    assert page.locator("h1").inner_text() == "Choose a new password"
+
+    # A form sent without its CSRF cookie gets the kind refusal page, not a bare 403.
+    page.goto(live_site.url + "/portal/login/")
+    page.context.clear_cookies(name="csrftoken")
+    page.get_by_label("E-mail address").fill(jordan.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Please send that again").wait_for()
+    check_axe(page, "CSRF refusal", failures)
 
     page.goto(live_site.url + "/portal/login/")
     page.get_by_label("E-mail address").fill(jordan.email)

@@ -224,8 +224,62 @@ def test_two_tabs_the_stale_one_is_told_and_chooses(jordan_week_2, live_site, pa
     assert other.get_by_label("What helped?").input_value() == "Written in the second tab."
     reflection = Reflection.objects.get(assignment=assignment, client=jordan, week=2)
     assert reflection.answers[assignment.prompts[3]["key"]] == "Written in the first tab."
+    failures = {}
+    check_axe(other, "two tabs, the stale one", failures)
+    assert not failures, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
 
     conflict.get_by_role("button", name="Keep what's on this page").click()
     other.get_by_role("status").filter(has_text="Saved at").wait_for()
     reflection.refresh_from_db()
     assert reflection.answers[assignment.prompts[3]["key"]] == "Written in the second tab."
+
+
+def test_a_closed_week_and_a_form_with_problems_pass_axe_and_say_what_to_do(live_site, page):
+    people = clients_demo.seed()
+    assignments = homework_demo.seed(people, homework_demo.seed_practices(), None)
+    jordan, assignment = people["jordan"], assignments["jordan"]
+    page.set_viewport_size(PHONE)
+    portal_sign_in(page, live_site.url, jordan.email, clients_demo.demo_password())
+    failures = {}
+
+    page.goto(live_site.url + f"/portal/homework/{assignment.uuid}/week/1/")
+    assert "can no longer be changed" in page.content()
+    assert "you can still write" not in page.content()
+    check_axe(page, "closed week", failures)
+
+    page.goto(live_site.url + "/portal/")
+    page.get_by_role("link", name=re.compile(r"^Write week")).click()
+    page.get_by_role("button", name=re.compile(r"^Submit week")).click()
+    summary = page.locator("#error-summary")
+    summary.wait_for()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    summary.get_by_role("link", name="What helped?").click()
+    assert page.evaluate("document.activeElement.id") == page.get_by_label(
+        "What helped?"
+    ).get_attribute("id")
+    check_axe(page, "reflection form with problems", failures)
+    assert not failures, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
+
+
+def test_the_therapists_homework_pages_pass_axe(live_site, page):
+    people = clients_demo.seed()
+    practices = homework_demo.seed_practices()
+    homework_demo.seed(people, practices, None)
+    page.goto(live_site.url + "/admin/login/")
+    page.get_by_label("E-mail address").fill(clients_demo.THERAPIST_EMAIL)
+    page.get_by_label("Password").fill(clients_demo.demo_password())
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+    failures = {}
+    for name, url in {
+        "client timeline": f"/admin/homework/clients/{people['jordan'].pk}/",
+        "couple timeline": f"/admin/homework/couples/{people['couple'].pk}/",
+        "homework this week": "/admin/homework/this-week/",
+        "assign form": f"/admin/homework/assign/?practice={practices['emotional_safety'].pk}",
+    }.items():
+        page.goto(live_site.url + url)
+        check_axe(page, name, failures)
+    page.get_by_role("button", name="Assign").click()  # nothing chosen: errors on the form
+    page.locator(".error-message, .help-critical, [aria-invalid=true]").first.wait_for()
+    check_axe(page, "assign form with errors", failures)
+    assert not failures, "\n".join(f"{k}:\n{v}" for k, v in failures.items())

@@ -29,7 +29,7 @@
     return match ? decodeURIComponent(match[1]) : "";
   }
 
-  function request(method) {
+  function request(method, retried) {
     var options = {
       method: method,
       credentials: "same-origin",
@@ -37,8 +37,14 @@
     };
     if (method === "POST") options.headers["X-CSRFToken"] = csrfToken();
     return fetch(url, options)
-      .then(function (response) { return response.json(); })
-      .then(update)
+      .then(function (response) {
+        // A stale token is not a sign-out: a GET brings a fresh one, then one more try.
+        if (response.status === 403 && method === "POST" && !retried) {
+          return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+            .then(function () { return request("POST", true); });
+        }
+        return response.json().then(update);
+      })
       .catch(function () { schedule(30); }); // offline: look again soon
   }
 
