@@ -99,9 +99,12 @@ CHOOSING_HINT = (
     "close to your name or e-mail address."
 )
 REPEATING_HINT = "The same again, so we know there's no typing slip."
+MISMATCH = "The two new passwords are different. Please type the same one in both boxes."
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
+    error_messages = {**auth_forms.SetPasswordForm.error_messages, "password_mismatch": MISMATCH}
+
     def __init__(self, user, *args, **kwargs):
         super().__init__(user, *args, **kwargs)
         self.fields["new_password1"].label = "Choose a password"
@@ -113,8 +116,18 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    error_messages = {
+        **auth_forms.PasswordChangeForm.error_messages,
+        "password_mismatch": MISMATCH,
+        "password_incorrect": (
+            "That isn't your current password. Please try again; if you've forgotten it, "
+            "sign out and follow “Forgotten your password” on the sign-in page."
+        ),
+    }
+
     def __init__(self, user, *args, **kwargs):
         super().__init__(user, *args, **kwargs)
+        self.fields["old_password"].label = "Your current password"
         self.fields["new_password1"].label = "New password"
         self.fields["new_password1"].help_text = CHOOSING_HINT
         self.fields["new_password2"].label = "New password again"
