@@ -120,6 +120,30 @@ class Client(models.Model):
     def __str__(self):
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        moved = (
+            self.pk is not None
+            and Client.objects.filter(pk=self.pk).exclude(therapist_id=self.therapist_id).exists()
+        )
+        super().save(*args, **kwargs)
+        if moved:
+            self.follow_therapist()
+
+    def follow_therapist(self):
+        """After a move to another therapist, everything of theirs that names a therapist
+        names the new one: who is told of reflections, whom the portal says reads them,
+        whose summaries and log lines they are. Audit events keep the therapist of the time.
+        """
+        from django.contrib.contenttypes.models import ContentType
+
+        from homework.models import Assignment, SessionSummary
+
+        Assignment.objects.filter(client=self).update(therapist_id=self.therapist_id)
+        SessionSummary.objects.filter(client=self).update(therapist_id=self.therapist_id)
+        ClientLogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Client), object_id=str(self.pk)
+        ).update(therapist_id=self.therapist_id)
+
     @property
     def display_name(self):
         return self.preferred_name or self.full_name.split(" ")[0]

@@ -287,3 +287,45 @@ def test_a_deactivated_client_is_signed_out_of_the_portal(portal_client, client_
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("portal:login"))
+
+
+def test_a_client_moved_to_another_therapist_leaves_nothing_with_the_first(
+    client, superuser, therapist, other_therapist, client_profile
+):
+    from homework.models import Assignment
+    from tests.homework.conftest import make_assignment, make_practice
+
+    assignment = make_assignment(make_practice(), client=client_profile)
+    log(client_profile, "wagtail.edit", user=therapist)
+    client.force_login(superuser)
+
+    client.post(
+        reverse("clients:edit", args=[client_profile.pk]),
+        {
+            "full_name": "Jordan Lee",
+            "email": client_profile.email,
+            "timezone": "UTC",
+            "therapist": other_therapist.pk,
+        },
+        follow=True,  # shows the "updated" message naming the client, here and not later
+    )
+
+    assert Assignment.objects.get(pk=assignment.pk).therapist == other_therapist
+    client.force_login(therapist)
+    assert client.get(reverse("clients:detail", args=[client_profile.pk])).status_code == 404
+    history = client.get(reverse("wagtailadmin_reports:site_history")).content.decode()
+    assert "Jordan" not in history
+    client.force_login(other_therapist)
+    history = client.get(reverse("wagtailadmin_reports:site_history")).content.decode()
+    assert "Jordan Lee" in history
+
+
+@pytest.mark.parametrize("model", ["client", "couple"])
+def test_there_are_no_bulk_actions_on_clients_or_couples(
+    therapist_client, client_profile, couple, model
+):
+    obj = client_profile if model == "client" else couple
+    url = f"/admin/bulk/clients/{model}/delete/?id={obj.pk}"
+
+    assert therapist_client.post(url).status_code == 404
+    assert type(obj).objects.filter(pk=obj.pk).exists()
