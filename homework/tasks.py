@@ -70,9 +70,15 @@ def _claim_and_send(assignment, person, week):
         return 0  # already sent, or being sent by another worker right now
     try:
         emails.send_reminder(person, assignment, week)
-    except Exception:
+    except Exception as error:
         log.delete()
-        logger.exception("Reminder for assignment %s week %s not sent", assignment.pk, week.number)
+        # The type only: a mail error's text names the recipient, a client of a therapist.
+        logger.error(
+            "Reminder for assignment %s week %s not sent: %s",
+            assignment.pk,
+            week.number,
+            type(error).__name__,
+        )
         return 0
     return 1
 

@@ -329,3 +329,20 @@ def test_there_are_no_bulk_actions_on_clients_or_couples(
 
     assert therapist_client.post(url).status_code == 404
     assert type(obj).objects.filter(pk=obj.pk).exists()
+
+
+# --- Logs ---------------------------------------------------------------------------------------
+
+
+def test_a_failed_invitation_logs_no_address(therapist_client, client_profile, monkeypatch, caplog):
+    from smtplib import SMTPRecipientsRefused
+
+    def refused(*args, **kwargs):
+        raise SMTPRecipientsRefused({client_profile.email: (550, b"no such user")})
+
+    monkeypatch.setattr("clients.emails.EmailMultiAlternatives.send", refused)
+
+    therapist_client.post(reverse("clients:resend_invitation", args=[client_profile.pk]))
+
+    assert "SMTPRecipientsRefused" in caplog.text
+    assert client_profile.email not in caplog.text

@@ -318,3 +318,20 @@ def test_submitting_enqueues_an_id_and_mails_no_words(
     everything = message.subject + message.body + "".join(c for c, _ in message.alternatives)
     assert "Words for no e-mail" not in everything
     assert "Jordan" not in everything
+
+
+def test_a_failed_reminder_logs_no_address(assignment, client_profile, monkeypatch, caplog):
+    from smtplib import SMTPRecipientsRefused
+
+    import time_machine
+
+    def refused(*args, **kwargs):
+        raise SMTPRecipientsRefused({client_profile.email: (550, b"no such user")})
+
+    monkeypatch.setattr("clients.emails.EmailMultiAlternatives.send", refused)
+
+    with time_machine.travel(datetime.datetime(2026, 3, 14, 18, 30, tzinfo=datetime.UTC)):
+        assert tasks.send_due_reminders() == 0
+
+    assert "SMTPRecipientsRefused" in caplog.text
+    assert client_profile.email not in caplog.text
