@@ -34,7 +34,16 @@ COUPLE_PAGES = [
     "couples:history_results",
     "couples:usage",
 ]
-LISTS = ["clients:index", "couples:index", "audit:index", "client_chooser:choose_results"]
+LISTS = [
+    "clients:index",
+    "clients:index_results",
+    "couples:index",
+    "couples:index_results",
+    "audit:index",
+    "audit:index_results",
+    "client_chooser:choose",
+    "client_chooser:choose_results",
+]
 
 
 @pytest.fixture
@@ -158,6 +167,14 @@ def test_the_permission_policy_narrows_to_her_own(therapist, other_therapist, cl
     assert not policy.user_has_permission_for_instance(other_therapist, "change", client_profile)
     assert list(policy.instances_user_has_permission_for(other_therapist, "change")) == []
     assert list(policy.instances_user_has_permission_for(therapist, "change")) == [client_profile]
+
+
+def test_choosing_several_at_once_returns_only_her_own(therapist_client, client_profile, outsider):
+    url = reverse("client_chooser:chosen_multiple")
+
+    response = therapist_client.get(url, {"id": [client_profile.pk, outsider.pk]})
+
+    assert [item["id"] for item in response.json()["result"]] == [str(client_profile.pk)]
 
 
 def test_chooser_creation_is_not_offered(therapist_client):
