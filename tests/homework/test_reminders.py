@@ -160,11 +160,12 @@ def test_two_workers_in_threads_send_one_reminder(practice, client_profile, monk
     from django.db import connection
 
     assignment = make_assignment(practice, client=client_profile)
-    second_done = threading.Event()
+    claimed, second_done = threading.Event(), threading.Event()
     results = {}
     real_send = emails.send_reminder
 
     def slow_send(*args):
+        claimed.set()
         second_done.wait(timeout=10)  # hold the claimed row until the other run is over
         real_send(*args)
 
@@ -181,10 +182,9 @@ def test_two_workers_in_threads_send_one_reminder(practice, client_profile, monk
     with time_machine.travel(SATURDAY_1830_LONDON, tick=False):
         first = threading.Thread(target=run, args=("first",))
         first.start()
-        for _ in range(1000):  # until the first run has claimed the row (at most 10 s)
-            if ReminderLog.objects.exists():
-                break
-            threading.Event().wait(0.01)
+        # Wait on an event, not by polling the table: SQLite's shared in-memory test
+        # database would refuse a read that overlaps the first run's write.
+        assert claimed.wait(timeout=10), "the first run never claimed its reminder"
         second = threading.Thread(target=run, args=("second",))
         second.start()
         second.join(timeout=20)
