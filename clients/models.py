@@ -76,9 +76,11 @@ class User(AbstractUser):
         return self.is_superuser or self.groups.filter(name=THERAPISTS_GROUP).exists()
 
 
-class ClientQuerySet(models.QuerySet):
+class TherapistOwnedQuerySet(models.QuerySet):
+    """Clients and couples: each belongs to one therapist."""
+
     def for_therapist(self, user):
-        """Clients this user may see: their own, or everyone's for the practice owner."""
+        """What this user may see: their own, or everyone's for the practice owner."""
         if user.is_superuser:
             return self
         return self.filter(therapist=user)
@@ -112,7 +114,7 @@ class Client(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ClientQuerySet.as_manager()
+    objects = TherapistOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["full_name"]
@@ -194,16 +196,6 @@ class Client(models.Model):
         return "Invited" if self.invited_at else "Not invited yet"
 
 
-class CoupleQuerySet(models.QuerySet):
-    def for_therapist(self, user):
-        if user.is_superuser:
-            return self
-        return self.filter(therapist=user)
-
-    def active(self):
-        return self.filter(archived=False)
-
-
 class Couple(models.Model):
     """Two clients of the same therapist, seen together."""
 
@@ -216,7 +208,7 @@ class Couple(models.Model):
     archived = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = CoupleQuerySet.as_manager()
+    objects = TherapistOwnedQuerySet.as_manager()
 
     class Meta:
         constraints = [
