@@ -315,7 +315,8 @@ def build_document(summary, *, now=None):
                 numbers,
                 {p.display_name: values.get(p.pk, {}) for p in people},
                 width=560,
-                height=165 if len(people) == 1 else 185,
+                height=147 if len(people) == 1 else 167,
+                show_title=False,  # the template prints the question as the chart's heading
             )
             scales.append(
                 ScaleSummary(
