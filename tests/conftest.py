@@ -137,6 +137,17 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+def check_axe(page, name, failures):
+    """Record axe-core's violations on the page under `name`; nothing may scroll sideways."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    if results.violations_count:
+        failures[name] = results.generate_report()
+    overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert not overflow, f"{name} scrolls sideways at {page.viewport_size['width']} px"
+
+
 @pytest.fixture
 def live_site(live_server, transactional_db):
     """The live server with Wagtail's locale, root collection, root and home page and Site.

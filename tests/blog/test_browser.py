@@ -1,12 +1,12 @@
 """In a real browser: the series walk, and axe-core on every blog page type."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from blog import demo
 from blog.models import ArticlePage
 from clients import demo as clients_demo
 from homework.models import Practice
+from tests.conftest import check_axe
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +57,6 @@ def test_blog_pages_pass_axe(demo_blog, live_site, page, viewport, monkeypatch):
         "search": "/search/?q=trust",
         "not found": "/no-such-page/",
     }
-    axe = Axe()
     failures = {}
     blocked = []
     page.on(
@@ -68,11 +67,6 @@ def test_blog_pages_pass_axe(demo_blog, live_site, page, viewport, monkeypatch):
         page.goto(live_site.url + url)
         if name == "index, page 2":
             assert page.get_by_role("link", name="Newer articles").is_visible()
-        results = axe.run(page)
-        if results.violations_count:
-            failures[name] = results.generate_report()
-        # Nothing may stick out sideways at 320 px.
-        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-        assert not overflow, f"{name} scrolls sideways at {viewport} width"
+        check_axe(page, f"{name} ({viewport})", failures)
     assert not failures, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
     assert not blocked, blocked

@@ -4,25 +4,16 @@ the dashboard; axe-core on every portal page type at phone width."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from django.urls import reverse
 
 from clients.tokens import password_reset_tokens
-from tests.conftest import PASSWORD, make_client, make_therapist
+from tests.conftest import PASSWORD, check_axe, make_client, make_therapist
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 320, "height": 800}
 NEW_PASSWORD = "walking by the river 42"
-
-
-def check_axe(page, name, failures):
-    results = Axe().run(page)
-    if results.violations_count:
-        failures[name] = results.generate_report()
-    overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-    assert not overflow, f"{name} scrolls sideways at 320 px"
 
 
 def test_an_invited_client_accepts_and_sees_the_dashboard(live_site, page):

@@ -71,6 +71,21 @@ def submit(assignment, client, week, **kwargs):
     ).reflection
 
 
+def link_source_article(practice, title="When a talk heats up", slug="heats-up"):
+    """Publish an article under a blog index and make it the practice's source."""
+    from blog.models import ArticlePage, BlogIndexPage, HomePage
+
+    index = HomePage.objects.get(depth=2).add_child(
+        instance=BlogIndexPage(title="Articles", slug="blog")
+    )
+    article = index.add_child(
+        instance=ArticlePage(title=title, slug=slug, date=datetime.date(2026, 3, 1))
+    )
+    practice.source_article = article
+    practice.save()
+    return article
+
+
 @pytest.fixture
 def practice(db):
     return make_practice()

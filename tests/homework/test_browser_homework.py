@@ -5,12 +5,11 @@ import datetime
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from clients import demo as clients_demo
 from homework import demo as homework_demo
 from homework.models import Assignment, PracticePrompt, Reflection
-from tests.conftest import PASSWORD, make_client, make_therapist
+from tests.conftest import PASSWORD, check_axe, make_client, make_therapist
 
 from .conftest import make_practice
 
@@ -21,14 +20,6 @@ LONG_TEXT = (
     "This week we paused twice. The first time I was the one who said it, which surprised "
     "me, because usually I push on until one of us walks out. "
 ) * 20
-
-
-def check_axe(page, name, failures):
-    results = Axe().run(page)
-    if results.violations_count:
-        failures[name] = results.generate_report()
-    overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-    assert not overflow, f"{name} scrolls sideways at 320 px"
 
 
 def portal_sign_in(page, base_url, email, password=PASSWORD):

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from homework.models import Assignment
 
-from .conftest import make_assignment, post_data, submit
+from .conftest import link_source_article, make_assignment, post_data, submit
 
 
 def test_dashboard_lists_this_weeks_state_and_due_date(portal_client, assignment, in_week_2):
@@ -60,18 +60,7 @@ def test_assignment_page_shows_instructions_article_and_every_week(
 
 
 def test_assignment_page_links_the_source_article(portal_client, assignment, in_week_2):
-    from blog.models import ArticlePage, BlogIndexPage, HomePage
-
-    index = HomePage.objects.get(depth=2).add_child(
-        instance=BlogIndexPage(title="Articles", slug="blog")
-    )
-    article = index.add_child(
-        instance=ArticlePage(
-            title="When a talk heats up", slug="heats-up", date=datetime.date(2026, 3, 1)
-        )
-    )
-    assignment.practice.source_article = article
-    assignment.practice.save()
+    link_source_article(assignment.practice)
     page = portal_client.get(reverse("homework:assignment", args=[assignment.uuid])).content
     assert 'href="/blog/heats-up/">When a talk heats up</a>' in page.decode()
 

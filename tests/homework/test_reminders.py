@@ -10,7 +10,7 @@ from django_q.models import Schedule
 from homework import emails, tasks
 from homework.models import ReminderLog, TherapistPreference
 
-from .conftest import make_assignment, submit
+from .conftest import link_source_article, make_assignment, submit
 
 UTC = datetime.UTC
 # Week 2 ends Sunday 15 March; reminders go the day before, from 18:00 local.
@@ -91,18 +91,7 @@ def test_no_burst_after_downtime(assignment, clock):
 def test_reminder_has_a_link_and_the_article_title_but_no_health_content(
     assignment, client_profile, clock
 ):
-    from blog.models import ArticlePage, BlogIndexPage, HomePage
-
-    index = HomePage.objects.get(depth=2).add_child(
-        instance=BlogIndexPage(title="Articles", slug="blog")
-    )
-    article = index.add_child(
-        instance=ArticlePage(
-            title="When a talk heats up", slug="heats-up", date=datetime.date(2026, 3, 1)
-        )
-    )
-    assignment.practice.source_article = article
-    assignment.practice.save()
+    link_source_article(assignment.practice)
     submit(assignment, client_profile, 1, text="My private words")
     tasks.send_due_reminders()
     message = mail.outbox[0]
