@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import BaseLogEntry
@@ -158,9 +159,9 @@ class Client(models.Model):
     def zoneinfo(self):
         return zoneinfo.ZoneInfo(self.timezone)
 
-    @property
+    @cached_property
     def couple(self):
-        """The couple this client belongs to, or None."""
+        """The couple this client belongs to, or None (looked up once per instance)."""
         return Couple.objects.filter(models.Q(partner_a=self) | models.Q(partner_b=self)).first()
 
     def local_now(self):
@@ -228,6 +229,8 @@ class Couple(models.Model):
             self.therapist_id = self.partner_a.therapist_id
         self.full_clean()
         super().save(*args, **kwargs)
+        for partner in self.partners:
+            partner.__dict__.pop("couple", None)  # forget a cached "no couple"
 
     @property
     def partners(self):

@@ -373,3 +373,13 @@ def test_admin_actions_without_a_csrf_token_change_nothing(therapist, client_pro
         assert response.status_code == 403
     client_profile.refresh_from_db()
     assert not client_profile.archived
+
+
+def test_a_client_knows_the_couple_made_after_it_was_asked(therapist, client_profile):
+    from clients.models import Couple
+    from tests.conftest import make_client
+
+    assert client_profile.couple is None
+    partner = make_client(therapist, "robin@example.org", "Robin Lee")
+    couple = Couple.objects.create(therapist=therapist, partner_a=client_profile, partner_b=partner)
+    assert client_profile.couple == couple
