@@ -323,6 +323,11 @@ class AuditEvent(models.Model):
         EXPORT = "export", "Exported data"
         DOWNLOAD = "download", "Downloaded a document"
         CLIENT_DELETED = "client_deleted", "Client deleted"
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
+        AUTHENTICATOR_CHANGED = "authenticator_changed", "Authenticator app changed"
+        EMAIL_CHANGED = "email_changed", "Sign-in e-mail changed"
+        ACCESS_REFUSED = "access_refused", "Access refused"
+        SUMMARY_REQUESTED = "summary_requested", "Session summary requested"
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
