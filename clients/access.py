@@ -5,6 +5,7 @@
 - Someone else's object is a 404, so its existence is never revealed.
 """
 
+import uuid
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -29,11 +30,21 @@ def signed_out_json():
     return JsonResponse({"error": "signed_out", "login_url": login_url}, status=401)
 
 
+# The profile (therapist) a person with several is looking at; validated on every request.
+CURRENT_PROFILE = "clients:current_profile"
+
+
+def choose_profile(request, profile):
+    request.session[CURRENT_PROFILE] = str(profile.uuid)
+
+
 def client_required(view):
-    """Portal views: a signed-in client; sets `request.client`.
+    """Portal views: a signed-in client; sets `request.client` and `request.client_profiles`.
 
     - Anonymous: sent to sign in, or a 401 JSON answer for scripts (never a redirect).
     - A therapist is sent to the admin; any other account without a client profile gets 404.
+    - A person who is the client of several therapists sees one profile at a time: the one
+      chosen in this session if it is still theirs, else the first.
     """
 
     @wraps(view)
@@ -42,15 +53,33 @@ def client_required(view):
             if wants_json(request):
                 return signed_out_json()
             return redirect_to_login(request.get_full_path())
-        client = Client.objects.filter(user=request.user).select_related("therapist").first()
-        if client is None:
+        profiles = list(
+            Client.objects.of_person(request.user)
+            .select_related("therapist")
+            .order_by("created_at", "pk")
+        )
+        if not profiles:
             if request.user.has_perm("wagtailadmin.access_admin"):
                 return redirect("wagtailadmin_home")
             raise Http404("No client account.")
-        request.client = client
+        chosen = request.session.get(CURRENT_PROFILE)
+        request.client = next((p for p in profiles if str(p.uuid) == chosen), profiles[0])
+        request.client_profiles = profiles
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def get_profile_for_client(request, key):
+    """One of the signed-in person's own profiles, by uuid; anyone else's is a 404."""
+    try:
+        key = uuid.UUID(str(key))
+    except ValueError:
+        raise Http404("No such profile.") from None
+    for profile in request.client_profiles:
+        if profile.uuid == key:
+            return profile
+    raise Http404("No such profile.")
 
 
 def get_client_for_therapist(request, pk):

@@ -3,6 +3,7 @@
 import os
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from .models import THERAPISTS_GROUP, Client, Couple, User
 
@@ -45,7 +46,8 @@ def seed():
         user = _user(email, first, last)
         client, _ = Client.objects.get_or_create(
             user=user,
-            defaults={"therapist": therapist, "full_name": full_name, "timezone": tz},
+            therapist=therapist,
+            defaults={"full_name": full_name, "timezone": tz, "accepted_at": timezone.now()},
         )
         people[key] = client
 

@@ -36,21 +36,26 @@ def _link(url_name, client, tokens):
 
 def send_invitation(client):
     """The invitation to set a password; stamps `invited_at`. Any earlier link stays valid
-    until it expires or a password is set (which ends every link at once)."""
+    until it expires or a password is set (which ends every link at once).
+
+    Someone who already has a password (a client of another therapist too) is told they
+    were added and can sign in as usual: a link would let the mail reset their password,
+    and the mail never says who else they see.
+    """
     from django.utils import timezone
 
     from .tokens import invitation_tokens
 
-    message = send_templated(
-        "invitation",
-        client.email,
-        {
-            "name": client.display_name,
-            "therapist_name": client.therapist.get_full_name() or client.therapist.email,
-            "link": _link("portal:invitation", client, invitation_tokens),
-            "days": settings.CLIENT_INVITATION_DAYS,
-        },
-    )
+    context = {
+        "name": client.display_name,
+        "therapist_name": client.therapist.get_full_name() or client.therapist.email,
+        "days": settings.CLIENT_INVITATION_DAYS,
+    }
+    if client.has_own_password:
+        message = send_templated("added", client.email, context)
+    else:
+        context["link"] = _link("portal:invitation", client, invitation_tokens)
+        message = send_templated("invitation", client.email, context)
     client.invited_at = timezone.now()
     client.save(update_fields=["invited_at", "updated_at"])
     return message
@@ -60,7 +65,7 @@ def send_password_reset(client):
     """A reset link, or a fresh invitation for someone who never set a password."""
     from .tokens import password_reset_tokens
 
-    if not client.user.has_usable_password():
+    if not client.has_own_password:
         return send_invitation(client)
     return send_templated(
         "password_reset",

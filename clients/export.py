@@ -2,6 +2,8 @@
 
 - Only the client's own words: a partner's reflections belong to the partner.
 - The therapist's private notes are not part of the client record here (there are none yet).
+- A client of several therapists gets everything in one file: the profile they are looking
+  at on top, each other therapist's under "other_therapists" (it is all the person's own).
 """
 
 from django.db.models import Prefetch, Q
@@ -25,7 +27,15 @@ def _answers(prompts, answers):
     ]
 
 
-def client_export(client):
+def client_export(client, others=()):
+    return {
+        "exported_at": _iso(timezone.now()),
+        **_profile_data(client),
+        "other_therapists": [_profile_data(other) for other in others],
+    }
+
+
+def _profile_data(client):
     from homework.models import Assignment, Reflection
 
     couple = client.couple
@@ -47,7 +57,6 @@ def client_export(client):
         action__in=[AuditEvent.Action.SIGN_IN, AuditEvent.Action.SIGN_OUT],
     ).order_by("created_at")
     return {
-        "exported_at": _iso(timezone.now()),
         "profile": {
             "full_name": client.full_name,
             "preferred_name": client.preferred_name,

@@ -12,6 +12,7 @@ from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from .lockout import normalise_email
@@ -74,7 +75,7 @@ class SignInForm(auth_forms.AuthenticationForm):
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
-        if not Client.objects.filter(user=user).exists():
+        if not Client.objects.of_person(user).exists():
             raise ValidationError(self.error_messages["therapist"], code="therapist")
 
 
@@ -202,31 +203,77 @@ class ClientAdminForm(WagtailAdminModelForm):
         return therapist
 
     def clean_email(self):
+        """An address used by an account that is not a client's is refused without saying
+        whose it is; a client of another therapist is welcome (see `clean`)."""
         email = normalise_email(self.cleaned_data["email"])
-        taken = User.objects.filter(email__iexact=email)
-        if self.instance.pk:
-            taken = taken.exclude(pk=self.instance.user_id)
-        if taken.exists():
-            raise ValidationError("Someone already uses this e-mail address here.")
+        self.person = User.objects.filter(email__iexact=email).first()
+        someone_else = self.person is not None and self.person.pk != self.instance.user_id
+        if someone_else and not Client.objects.of_person(self.person).exists():
+            raise ValidationError(
+                _("This e-mail address can't be used for a client. Please use another one.")
+            )
         return email
 
+    def clean(self):
+        cleaned = super().clean()
+        therapist = cleaned.get("therapist") or self.for_user
+        user = getattr(self, "person", None) if "email" in cleaned else None
+        if user is not None and therapist is not None:
+            # One profile per person and therapist: only her own clients are looked at here.
+            twin = Client.objects.of_person(user).filter(therapist=therapist)
+            if twin.exclude(pk=self.instance.pk).exists():
+                moving = self.instance.pk and therapist.pk != self.instance.therapist_id
+                if moving:
+                    self.add_error(
+                        "therapist",
+                        _(
+                            "This therapist already has this person as a client, so the "
+                            "client can't move to them. Their own record stays as it is."
+                        ),
+                    )
+                else:
+                    self.add_error(
+                        "email", _("You already have a client with this e-mail address.")
+                    )
+        return cleaned
+
     def save(self, commit=True):
+        """Profiles share one sign-in per person: a therapist never edits another's.
+
+        - A new address that already has a sign-in, or a change of address on a shared
+          sign-in, points this profile at the person with that address, to be invited anew.
+        - Otherwise the sign-in's address and name follow the form, as before.
+        """
         client = super().save(commit=False)
         email = self.cleaned_data["email"]
-        first, _, last = client.full_name.partition(" ")
-        if client.user_id:
-            user = client.user
+        first, __, last = client.full_name.partition(" ")
+        old_user = client.user if client.user_id else None
+        shared = (
+            old_user is not None
+            and Client.objects.of_person(old_user).exclude(pk=client.pk).exists()
+        )
+        if old_user is not None and old_user.email == email:
+            user = old_user
+            if not shared:
+                user.first_name, user.last_name = first, last
+        elif old_user is not None and self.person is None and not shared:
+            user = old_user
             user.email, user.first_name, user.last_name = email, first, last
         else:
-            user = User(email=email, first_name=first, last_name=last)
-            user.set_unusable_password()
+            user = self.person or User(email=email, first_name=first, last_name=last)
+            if user.pk is None:
+                user.set_unusable_password()
+            client.invited_at = client.accepted_at = None
         if not client.therapist_id:
             client.therapist = self.for_user
 
         if commit:
-            user.save()
+            if user.pk is None or user is old_user:
+                user.save()
             client.user = user
             client.save()
+            if old_user is not None and user is not old_user and not shared:
+                old_user.delete()  # nobody's client any more: the sign-in goes
         return client
 
 

@@ -29,7 +29,7 @@ def is_client(user):
     if not hasattr(user, "_is_client"):
         from .models import Client
 
-        user._is_client = Client.objects.filter(user=user).exists()
+        user._is_client = Client.objects.of_person(user).exists()
     return user._is_client
 
 

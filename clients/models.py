@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import BaseLogEntry
@@ -51,7 +52,8 @@ class User(AbstractUser):
 
     - The e-mail address is the sign-in name, unique regardless of case.
     - Therapists belong to the "Therapists" group; the practice owner is a superuser.
-    - Clients have a `client_profile` and no admin access.
+    - Clients have one `client_profiles` entry per therapist and no admin access: one
+      person, one sign-in, whoever sees them.
     """
 
     username = None
@@ -90,12 +92,28 @@ class TherapistOwnedQuerySet(models.QuerySet):
         return self.filter(archived=False)
 
 
+class ClientQuerySet(TherapistOwnedQuerySet):
+    def of_person(self, user):
+        """Every profile of one sign-in, one per therapist."""
+        return self.filter(user=user)
+
+    def accept(self):
+        """The person came into the portal: every profile not yet accepted now is."""
+        return self.filter(accepted_at__isnull=True).update(accepted_at=timezone.now())
+
+
 class Client(models.Model):
-    """A person in therapy with a portal login, owned by exactly one therapist."""
+    """A person in therapy, as one therapist knows them.
+
+    - One sign-in (`user`) may have several profiles, one per therapist; each therapist sees
+      only her own profile, never that another exists.
+    - Status and invitations belong to the profile: `accepted_at` is when the person first
+      came into the portal after this therapist added them.
+    """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_profile"
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="client_profiles"
     )
     therapist = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="clients"
@@ -112,13 +130,17 @@ class Client(models.Model):
     )
     archived = models.BooleanField(default=False)
     invited_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TherapistOwnedQuerySet.as_manager()
+    objects = ClientQuerySet.as_manager()
 
     class Meta:
         ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "therapist"], name="client_one_per_therapist")
+        ]
 
     def __str__(self):
         return self.full_name
@@ -186,15 +208,26 @@ class Client(models.Model):
             )
         with transaction.atomic():
             ClientLogEntry.objects.filter(named).delete()
-            self.user.delete()
+            self.delete()
+            # The sign-in is the person's, not this therapist's: it goes with the last profile.
+            if not Client.objects.filter(user_id=self.user_id).exists():
+                self.user.delete()
 
     @property
     def status_label(self):
+        """From this profile only: whether the person has an account for another therapist
+        must not show."""
         if self.archived:
-            return "Archived"
-        if self.user.has_usable_password():
-            return "Active"
-        return "Invited" if self.invited_at else "Not invited yet"
+            return _("Archived")
+        if self.accepted_at:
+            return _("Active")
+        return _("Invited") if self.invited_at else _("Not invited yet")
+
+    @property
+    def has_own_password(self):
+        """The person chose a password (perhaps for another therapist): an invitation then
+        says "sign in as usual" instead of offering a link that would reset it."""
+        return self.user.has_usable_password()
 
 
 class Couple(models.Model):

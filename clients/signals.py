@@ -9,15 +9,16 @@ from .middleware import mark_signed_in
 from .models import AuditEvent, Client, User
 
 
-def _client_of(user):
-    return Client.objects.filter(user=user).select_related("therapist").first()
+def _profiles_of(user):
+    """A client of several therapists: each therapist's trail has its own line."""
+    return list(Client.objects.of_person(user).select_related("therapist"))
 
 
 def _record_for(request, action, user):
-    client = _client_of(user)
-    if client is not None:
+    profiles = _profiles_of(user)
+    for client in profiles:
         record(request, action, client=client, actor=user)
-    else:
+    if not profiles:
         record(request, action, therapist=user, actor=user)
 
 
@@ -26,6 +27,7 @@ def on_signed_in(sender, request, user, **kwargs):
     if request is None:
         return
     mark_signed_in(request)
+    Client.objects.of_person(user).accept()
     _record_for(request, AuditEvent.Action.SIGN_IN, user)
 
 
@@ -43,12 +45,8 @@ def on_sign_in_failed(sender, credentials, request=None, **kwargs):
         return
     email = normalise_email(credentials.get("username"))
     user = User.objects.filter(email__iexact=email).first() if email else None
-    client = _client_of(user) if user else None
-    therapist = None if client else user
-    record(
-        request,
-        AuditEvent.Action.SIGN_IN_FAILED,
-        client=client,
-        therapist=therapist,
-        actor=None,
-    )
+    profiles = _profiles_of(user) if user else []
+    for client in profiles:
+        record(request, AuditEvent.Action.SIGN_IN_FAILED, client=client, actor=None)
+    if not profiles:
+        record(request, AuditEvent.Action.SIGN_IN_FAILED, therapist=user, actor=None)

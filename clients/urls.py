@@ -13,6 +13,7 @@ urlpatterns = [
     path("session/", portal.session_status, name="session"),
     path("signed-in/", portal.signed_in, name="signed_in"),
     path("profile/", portal.profile, name="profile"),
+    path("therapists/", portal.therapists, name="therapists"),
     path("data/", portal.your_data, name="data"),
     path("password/", portal.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", portal.password_reset, name="password_reset"),

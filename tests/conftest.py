@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone as django_timezone
 
 from clients.models import THERAPISTS_GROUP, Client, Couple, User
 
@@ -41,6 +42,7 @@ def make_client(therapist, email, full_name="Jordan Lee", timezone="Europe/Londo
     user = User.objects.create_user(
         email=email, password=PASSWORD, first_name=first, last_name=last
     )
+    extra.setdefault("accepted_at", django_timezone.now())  # they chose a password
     return Client.objects.create(
         user=user, therapist=therapist, full_name=full_name, timezone=timezone, **extra
     )

@@ -200,11 +200,13 @@ def couple_detail(request, pk):
 
 
 def invite(request, client):
-    """Send the invitation, or a new-password link to someone who already has one.
+    """Send the invitation, or a new-password link to someone who already came in through it.
 
-    A mail failure is reported, never hidden, never a 500.
+    - From this profile only: whether the person has a password for another therapist
+      changes the e-mail they get (see `send_invitation`), never what the therapist sees.
+    - A mail failure is reported, never hidden, never a 500.
     """
-    accepted = client.user.has_usable_password()
+    accepted = client.accepted_at is not None and client.has_own_password
     try:
         send_password_reset(client) if accepted else send_invitation(client)
     except Exception as error:

@@ -11,12 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_q.tasks import async_task
 
-from ..access import client_required, wants_json
+from ..access import choose_profile, client_required, get_profile_for_client, wants_json
 from ..audit import record
 from ..export import client_export
 from ..forms import (
@@ -110,7 +111,9 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        client = Client.objects.get(user=self.user)
+        # The profile the link was sent for: the person lands on that therapist's homework.
+        client = Client.objects.get(uuid=self.kwargs["uidb64"], user=self.user)
+        choose_profile(self.request, client)
         record(self.request, self.audit_action, client=client, actor=self.user)
         unlock(self.user.email)
         messages.success(self.request, "Your password is saved and you're signed in.")
@@ -157,7 +160,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         form.save()
         update_session_auth_hash(self.request, form.user)
-        record(self.request, AuditEvent.Action.PASSWORD_CHANGED, client=self.request.client)
+        for profile in self.request.client_profiles:  # one sign-in, on each therapist's trail
+            record(self.request, AuditEvent.Action.PASSWORD_CHANGED, client=profile)
         messages.success(self.request, "Your password is changed.")
         return redirect(self.success_url)
 
@@ -168,6 +172,20 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @client_required
 def dashboard(request):
     return render(request, "clients/portal/dashboard.html", {"client": request.client})
+
+
+@client_required
+@require_http_methods(["GET", "POST"])
+def therapists(request):
+    """For a client of several therapists: whose homework the portal shows (this session)."""
+    if request.method == "POST":
+        profile = get_profile_for_client(request, request.POST.get("profile", ""))
+        choose_profile(request, profile)
+        name = profile.therapist.get_full_name() or profile.therapist.email
+        message = _("You're now looking at your work with %(name)s.") % {"name": name}
+        messages.success(request, message)
+        return redirect("portal:dashboard")
+    return render(request, "clients/portal/therapists.html", {"client": request.client})
 
 
 @client_required
@@ -187,8 +205,10 @@ def your_data(request):
     """GET explains; POST downloads the JSON (a POST, so no link prefetch can trigger it)."""
     if request.method == "GET":
         return render(request, "clients/portal/data.html", {"client": request.client})
-    record(request, AuditEvent.Action.EXPORT, client=request.client, obj=request.client)
-    data = client_export(request.client)
+    others = [p for p in request.client_profiles if p.pk != request.client.pk]
+    for profile in [request.client, *others]:
+        record(request, AuditEvent.Action.EXPORT, client=profile, obj=profile)
+    data = client_export(request.client, others)
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False),
         content_type="application/json; charset=utf-8",

@@ -58,11 +58,13 @@ def test_adding_a_client_sends_the_invitation(therapist_client, therapist):
     ).exists()
 
 
-def test_an_email_already_in_use_is_refused_and_nothing_typed_is_lost(therapist_client, outsider):
-    response = add_client(therapist_client, email=outsider.email)
+def test_her_own_clients_email_is_refused_and_nothing_typed_is_lost(
+    therapist_client, client_profile
+):
+    response = add_client(therapist_client, email=client_profile.email)
     assert response.status_code == 200
     content = response.content.decode()
-    assert "already uses this e-mail address" in content
+    assert "You already have a client with this e-mail address" in content
     assert "Casey Morgan" in content or "Casey  Morgan" in content
     assert not mail.outbox
 

@@ -31,6 +31,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--client", required=True, metavar="EMAIL", help="The client's e-mail")
         parser.add_argument(
+            "--therapist",
+            metavar="EMAIL",
+            help="The therapist's e-mail, when the client sees several therapists",
+        )
+        parser.add_argument(
             "--since", metavar="YYYY-MM-DD", help="First day (default: as the admin offers)"
         )
         parser.add_argument("--until", metavar="YYYY-MM-DD", help="Last day (default: today)")
@@ -38,8 +43,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         email = options["client"].strip()
-        client = Client.objects.select_related("therapist").filter(user__email__iexact=email)
-        client = client.first()
+        clients = Client.objects.select_related("therapist").filter(user__email__iexact=email)
+        if options["therapist"]:
+            clients = clients.filter(therapist__email__iexact=options["therapist"].strip())
+        if len(clients) > 1:
+            raise CommandError(
+                f"{email} is a client of several therapists: add --therapist EMAIL to choose."
+            )
+        client = clients[0] if clients else None
         if client is None:
             raise CommandError(f"No client has the e-mail address {email}.")
         couple = client.couple
