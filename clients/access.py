@@ -64,6 +64,9 @@ def client_required(view):
             raise Http404("No client account.")
         chosen = request.session.get(CURRENT_PROFILE)
         request.client = next((p for p in profiles if str(p.uuid) == chosen), profiles[0])
+        if request.client.accepted_at is None:
+            # Added while this person was signed in: they have now come in for this therapist.
+            Client.objects.filter(pk=request.client.pk).accept()
         request.client_profiles = profiles
         return view(request, *args, **kwargs)
 

@@ -241,8 +241,9 @@ class ClientAdminForm(WagtailAdminModelForm):
         """Profiles share one sign-in per person: a therapist never edits another's.
 
         - A new address that already has a sign-in, or a change of address on a shared
-          sign-in, points this profile at the person with that address, to be invited anew.
+          sign-in, points this profile at the person with that address.
         - Otherwise the sign-in's address and name follow the form, as before.
+        - Either way a changed address is invited anew: the two cases must look alike.
         """
         client = super().save(commit=False)
         email = self.cleaned_data["email"]
@@ -259,6 +260,7 @@ class ClientAdminForm(WagtailAdminModelForm):
         elif old_user is not None and self.person is None and not shared:
             user = old_user
             user.email, user.first_name, user.last_name = email, first, last
+            client.invited_at = client.accepted_at = None
         else:
             user = self.person or User(email=email, first_name=first, last_name=last)
             if user.pk is None:

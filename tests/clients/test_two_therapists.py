@@ -313,6 +313,40 @@ def test_editing_the_address_of_a_shared_sign_in_leaves_the_other_therapists_alo
     assert jordan_with_b.status_label == "Not invited yet"
 
 
+@pytest.mark.parametrize("new_address", ["fresh.person@example.org", "jordan@example.org"])
+def test_changing_an_address_looks_the_same_whether_or_not_it_has_a_sign_in(
+    other_therapist_client, outsider, new_address, client_profile
+):
+    response = other_therapist_client.post(
+        f"/admin/clients/edit/{outsider.pk}/",
+        {"full_name": "Robin Outsider", "email": new_address, "timezone": "UTC"},
+    )
+    assert response.status_code == 302
+    outsider.refresh_from_db()
+    assert outsider.email == new_address
+    assert outsider.status_label == "Not invited yet"
+    page = other_therapist_client.get(response.url).content.decode()
+    assert "Jordan" not in page
+    client_profile.refresh_from_db()
+    assert client_profile.status_label == "Active"  # A's profile is untouched
+
+
+def test_a_profile_added_while_the_person_is_signed_in_becomes_active_when_they_look(
+    client, client_profile, other_therapist
+):
+    client.force_login(client_profile.user)
+    for_b = Client.objects.create(
+        user=client_profile.user, therapist=other_therapist, full_name="Jordan Lee"
+    )
+    client.get("/portal/")
+    for_b.refresh_from_db()
+    assert for_b.accepted_at is None  # still looking at A's
+    client.post("/portal/therapists/", {"profile": str(for_b.uuid)})
+    client.get("/portal/")
+    for_b.refresh_from_db()
+    assert for_b.status_label == "Active"
+
+
 def test_moving_a_client_to_a_therapist_who_already_sees_them_is_refused(
     client, superuser, client_profile, jordan_with_b, therapist
 ):
