@@ -7,10 +7,13 @@ and each therapist sees only her own profile.
 
 import datetime
 import re
+from types import SimpleNamespace
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from clients.access import CURRENT_PROFILE
 from clients.models import AuditEvent, Client, User
@@ -409,10 +412,26 @@ def test_erasing_the_last_profile_deletes_the_sign_in(therapist):
 def test_the_summary_command_asks_which_therapist_when_the_address_has_two(
     client_profile, jordan_with_b, tmp_path
 ):
-    from django.core.management import call_command
-    from django.core.management.base import CommandError
 
     output = tmp_path / "summary.pdf"
     with pytest.raises(CommandError, match="--therapist"):
         call_command("render_summary", "--client", client_profile.email, "--output", str(output))
     assert not output.exists()
+
+
+def test_the_summary_command_renders_the_chosen_therapists_profile(
+    client_profile, jordan_with_b, other_therapist, tmp_path, monkeypatch
+):
+
+    rendered = []
+    document = SimpleNamespace(content=b"%PDF-1.7", page_count=1)
+    monkeypatch.setattr(
+        "homework.pdf.render_summary", lambda summary: rendered.append(summary) or document
+    )
+    output = tmp_path / "summary.pdf"
+    call_command(
+        "render_summary",
+        *("--client", client_profile.email, "--therapist", other_therapist.email),
+        *("--output", str(output)),
+    )
+    assert [s.client for s in rendered] == [jordan_with_b]
