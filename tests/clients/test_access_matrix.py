@@ -241,6 +241,7 @@ PORTAL_PAGES = [
     "portal:data",
     "portal:password_change",
     "portal:signed_in",
+    "portal:therapists",
 ]
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from clients.models import Client
 from clients.tokens import password_reset_tokens
 from tests.conftest import PASSWORD, check_axe, make_client, make_therapist
 
@@ -121,4 +122,25 @@ def test_the_session_dialog_offers_to_stay_signed_in(live_site, page, settings):
     check_axe(page, "session dialog", failures)
     dialog.get_by_role("button", name="Stay signed in").click()
     dialog.wait_for(state="hidden")
+    assert not failures, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
+
+
+def test_a_client_of_two_therapists_switches_between_them(live_site, page):
+    maya = make_therapist("maya@example.org")
+    ines = make_therapist("ines@example.org", first_name="Ines", last_name="Duval")
+    jordan = make_client(maya, "jordan@example.org", "Jordan Lee")
+    Client.objects.create(user=jordan.user, therapist=ines, full_name="Jordan Lee")
+    page.set_viewport_size(PHONE)
+    page.goto(live_site.url + "/portal/login/")
+    page.get_by_label("E-mail address").fill(jordan.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/portal/$"))
+    failures = {}
+    check_axe(page, "dashboard with two therapists", failures)
+    page.get_by_role("button", name="Switch to Ines Duval").click()
+    page.wait_for_url(re.compile(r"/portal/$"))
+    assert "now looking at your work with Ines Duval" in page.content()
+    page.goto(live_site.url + "/portal/therapists/")
+    check_axe(page, "your therapists", failures)
     assert not failures, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
