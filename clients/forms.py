@@ -238,44 +238,22 @@ class ClientAdminForm(WagtailAdminModelForm):
         return cleaned
 
     def save(self, commit=True):
-        """Profiles share one sign-in per person: a therapist never edits another's.
-
-        - A new address that already has a sign-in, or a change of address on a shared
-          sign-in, points this profile at the person with that address.
-        - Otherwise the sign-in's address and name follow the form, as before.
-        - Either way a changed address is invited anew: the two cases must look alike.
-        """
         client = super().save(commit=False)
-        email = self.cleaned_data["email"]
         first, __, last = client.full_name.partition(" ")
-        old_user = client.user if client.user_id else None
-        shared = (
-            old_user is not None
-            and Client.objects.of_person(old_user).exclude(pk=client.pk).exists()
+        previous = client.user if client.user_id else None
+        user = client.sign_in_as(
+            self.cleaned_data["email"], self.person, first_name=first, last_name=last
         )
-        if old_user is not None and old_user.email == email:
-            user = old_user
-            if not shared:
-                user.first_name, user.last_name = first, last
-        elif old_user is not None and self.person is None and not shared:
-            user = old_user
-            user.email, user.first_name, user.last_name = email, first, last
-            client.invited_at = client.accepted_at = None
-        else:
-            user = self.person or User(email=email, first_name=first, last_name=last)
-            if user.pk is None:
-                user.set_unusable_password()
-            client.invited_at = client.accepted_at = None
         if not client.therapist_id:
             client.therapist = self.for_user
 
         if commit:
-            if user.pk is None or user is old_user:
+            if user.pk is None or user is previous:
                 user.save()
             client.user = user
             client.save()
-            if old_user is not None and user is not old_user and not shared:
-                old_user.delete()  # nobody's client any more: the sign-in goes
+            if previous is not None and previous is not user:
+                previous.delete_if_nobodys_client()
         return client
 
 

@@ -74,6 +74,11 @@ class User(AbstractUser):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
 
+    def delete_if_nobodys_client(self):
+        """A client's sign-in goes with their last profile (never a therapist's)."""
+        if not self.client_profiles.exists() and not self.is_therapist and not self.is_staff:
+            self.delete()
+
     @property
     def is_therapist(self):
         return self.is_superuser or self.groups.filter(name=THERAPISTS_GROUP).exists()
@@ -169,6 +174,35 @@ class Client(models.Model):
             content_type=ContentType.objects.get_for_model(Client), object_id=str(self.pk)
         ).update(therapist_id=self.therapist_id)
 
+    def sign_in_as(self, email, person, *, first_name, last_name):
+        """Who this profile is: the sign-in for `email` (`person`, or a new one), unsaved.
+
+        - Profiles of one person share a sign-in: a therapist never changes another's. A
+          new address that already has a sign-in, or a new address on a shared sign-in,
+          points this profile at that person (or a new sign-in with no password yet).
+        - A sign-in used by this profile alone simply takes the new address and name.
+        - A changed address is invited anew either way, so the two cases look alike.
+        """
+        current = self.user if self.user_id else None
+        changed = current is None or current.email != email
+        shared = (
+            current is not None and Client.objects.of_person(current).exclude(pk=self.pk).exists()
+        )
+        if not changed:
+            user = current
+        elif current is not None and person is None and not shared:
+            user = current
+            user.email = email
+        else:
+            user = person or User(email=email)
+            if user.pk is None:
+                user.set_unusable_password()
+        if changed:
+            self.invited_at = self.accepted_at = None
+        if user.pk is None or (user is current and not shared):
+            user.first_name, user.last_name = first_name, last_name
+        return user
+
     @property
     def display_name(self):
         return self.preferred_name or self.full_name.split(" ")[0]
@@ -210,8 +244,7 @@ class Client(models.Model):
             ClientLogEntry.objects.filter(named).delete()
             self.delete()
             # The sign-in is the person's, not this therapist's: it goes with the last profile.
-            if not Client.objects.filter(user_id=self.user_id).exists():
-                self.user.delete()
+            self.user.delete_if_nobodys_client()
 
     @property
     def status_label(self):
