@@ -6,7 +6,7 @@ Someone else's object is a 404.
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from clients.access import get_client_for_therapist, get_couple_for_therapist
+from clients.access import choose_profile, get_client_for_therapist, get_couple_for_therapist
 
 from .models import Assignment
 
@@ -14,8 +14,19 @@ from .models import Assignment
 
 
 def get_assignment_for_client(request, uuid):
-    """An assignment the signed-in client writes for (their own or their couple's)."""
-    return get_object_or_404(Assignment.objects.for_client(request.client).with_people(), uuid=uuid)
+    """An assignment the signed-in client writes for (their own or their couple's).
+
+    A link to homework from another of the person's therapists (a reminder) switches the
+    portal to that therapist, so the page still shows one therapist's work only.
+    """
+    for profile in sorted(request.client_profiles, key=lambda p: p.pk != request.client.pk):
+        found = Assignment.objects.for_client(profile).with_people().filter(uuid=uuid).first()
+        if found is not None:
+            if profile.pk != request.client.pk:
+                choose_profile(request, profile)
+                request.client = profile
+            return found
+    raise Http404("No such homework.")
 
 
 def get_week_for_client(request, uuid, number):

@@ -186,17 +186,24 @@ def test_the_person_signs_in_once_and_switches_between_their_therapists(
         assert "Words written for A" not in history
 
 
-def test_every_portal_page_shows_only_the_chosen_profile(
-    client, client_profile, jordan_with_b, both_homework
+def test_a_link_to_the_other_therapists_homework_switches_to_that_therapist(
+    client, client_profile, jordan_with_b, both_homework, outsider
 ):
     for_a, for_b = both_homework
+    theirs = make_assignment(make_practice("Robin's practice"), client=outsider)
     client.force_login(client_profile.user)
     with time_machine.travel(IN_WEEK_2, tick=False):
         assert client.get(f"/portal/homework/{for_a.uuid}/").status_code == 200
-        assert client.get(f"/portal/homework/{for_b.uuid}/").status_code == 404
-        client.post("/portal/therapists/", {"profile": str(jordan_with_b.uuid)})
-        assert client.get(f"/portal/homework/{for_b.uuid}/").status_code == 200
-        assert client.get(f"/portal/homework/{for_a.uuid}/").status_code == 404
+        assert client.session.get(CURRENT_PROFILE) is None  # nothing to switch
+        page = client.get(f"/portal/homework/{for_b.uuid}/")  # e.g. from B's reminder
+        assert page.status_code == 200
+        assert client.session[CURRENT_PROFILE] == str(jordan_with_b.uuid)
+        dashboard = client.get("/portal/").content.decode()
+        assert "Breathing with B" in dashboard
+        assert "Pausing with A" not in dashboard
+        assert client.get(f"/portal/homework/{theirs.uuid}/").status_code == 404
+        assert client.get(f"/portal/homework/{for_a.uuid}/week/1/").status_code == 200
+        assert client.session[CURRENT_PROFILE] == str(client_profile.uuid)
 
 
 def test_someone_elses_profile_cannot_be_chosen(client, client_profile, jordan_with_b, outsider):
