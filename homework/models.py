@@ -636,10 +636,13 @@ class KeptAnswersQuerySet(models.QuerySet):
     def live(self, now=None):
         return self.filter(expires_at__gt=now or timezone.now())
 
+    def expired(self, now=None):
+        return self.filter(expires_at__lte=now or timezone.now())
+
     def keep(self, *, client, assignment, week, data, now=None):
         """Keep one post's answers for `KEPT_ANSWERS_HOURS`; a newer post replaces an older."""
         now = now or timezone.now()
-        self.filter(expires_at__lte=now).delete()  # pruned as new ones come
+        self.expired(now).delete()  # pruned as new ones come, and hourly (homework.tasks)
         sealed = _kept_fernet().encrypt(json.dumps(kept_fields(data)).encode()).decode()
         kept, _ = self.update_or_create(
             client=client,

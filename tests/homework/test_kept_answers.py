@@ -160,6 +160,26 @@ def test_kept_answers_expire_after_a_few_hours(opened_form, assignment, client_p
     assert WORDS not in page
 
 
+def test_expired_kept_answers_are_pruned_by_the_hourly_task(opened_form, assignment):
+    from django_q.models import Schedule
+
+    from homework.schedules import ensure_schedules
+    from homework.tasks import delete_expired_kept_answers
+
+    browser, page = opened_form
+    Session.objects.all().delete()
+    post_from(browser, page, assignment)
+    delete_expired_kept_answers()
+    assert KeptAnswers.objects.exists()  # control: still within its hours
+
+    with time_machine.travel(IN_WEEK_2 + datetime.timedelta(hours=13), tick=False):
+        delete_expired_kept_answers()
+
+    assert not KeptAnswers.objects.exists()
+    ensure_schedules()
+    assert Schedule.objects.get(name="homework kept answers pruning").schedule_type == "H"
+
+
 # --- A stale CSRF token: signed in, but the form's token has rotated ---------------------------
 
 
@@ -210,6 +230,13 @@ def test_the_upload_limit_fits_the_longest_reflection(settings):
 
     # Every prompt at its longest, every character four bytes of UTF-8, percent-encoded.
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE >= MAX_PROMPTS * MAX_ANSWER_LENGTH * 4 * 3
+
+
+def test_another_bad_request_still_gets_the_plain_400(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    response = client.get("/portal/login/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "too long" not in response.content.decode()
 
 
 def test_a_post_too_large_to_read_gets_the_portals_kind_page(portal_client, assignment, settings):
