@@ -7,10 +7,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from clients.access import get_client_for_therapist, get_couple_for_therapist
+from clients.models import Client
 
 from .models import Assignment
 
 # --- Assignments and reflections -------------------------------------------------------------
+
+
+def signed_in_client(request):
+    """The signed-in client where `client_required` does not run (a CSRF failure), or None."""
+    if not request.user.is_authenticated:
+        return None
+    return Client.objects.filter(user=request.user, user__is_active=True).first()
 
 
 def get_assignment_for_client(request, uuid):

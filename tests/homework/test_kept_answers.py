@@ -112,6 +112,24 @@ def test_someone_else_signing_in_never_sees_the_kept_answers(
     assert WORDS in sign_in_again(browser, client_profile)
 
 
+def test_a_partner_on_the_same_week_never_sees_the_other_partners_kept_answers(
+    couple_assignment, partner_a, partner_b, in_week_2
+):
+    week_2 = url(couple_assignment)
+    alex = Browser(enforce_csrf_checks=True)
+    alex.force_login(partner_a.user)
+    page = alex.get(week_2).content.decode()
+    Session.objects.all().delete()
+    post_from(alex, page, couple_assignment)
+
+    sam = Browser()
+    sam.force_login(partner_b.user)
+    assert sam.get(week_2).status_code == 200
+    assert WORDS not in sam.get(week_2).content.decode()
+    alex.force_login(partner_a.user)
+    assert WORDS in alex.get(week_2).content.decode()  # control: the writer finds them
+
+
 def test_a_post_without_a_valid_form_token_keeps_nothing(opened_form, assignment):
     browser, page = opened_form
     Session.objects.all().delete()
