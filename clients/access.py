@@ -38,6 +38,23 @@ def choose_profile(request, profile):
     request.session[CURRENT_PROFILE] = str(profile.uuid)
 
 
+def profiles_of(request):
+    """The signed-in person's client profiles, oldest first (none for anyone else)."""
+    if not request.user.is_authenticated:
+        return []
+    return list(
+        Client.objects.of_person(request.user)
+        .select_related("therapist")
+        .order_by("created_at", "pk")
+    )
+
+
+def chosen_profile(request, profiles):
+    """The profile chosen in this session if it is still theirs, else the first; or None."""
+    chosen = request.session.get(CURRENT_PROFILE)
+    return next((p for p in profiles if str(p.uuid) == chosen), profiles[0] if profiles else None)
+
+
 def client_required(view):
     """Portal views: a signed-in client; sets `request.client` and `request.client_profiles`.
 
@@ -53,17 +70,12 @@ def client_required(view):
             if wants_json(request):
                 return signed_out_json()
             return redirect_to_login(request.get_full_path())
-        profiles = list(
-            Client.objects.of_person(request.user)
-            .select_related("therapist")
-            .order_by("created_at", "pk")
-        )
+        profiles = profiles_of(request)
         if not profiles:
             if request.user.has_perm("wagtailadmin.access_admin"):
                 return redirect("wagtailadmin_home")
             raise Http404("No client account.")
-        chosen = request.session.get(CURRENT_PROFILE)
-        request.client = next((p for p in profiles if str(p.uuid) == chosen), profiles[0])
+        request.client = chosen_profile(request, profiles)
         if request.client.accepted_at is None:
             # Added while this person was signed in: they have now come in for this therapist.
             Client.objects.filter(pk=request.client.pk).accept()

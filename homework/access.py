@@ -6,11 +6,22 @@ Someone else's object is a 404.
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from clients.access import choose_profile, get_client_for_therapist, get_couple_for_therapist
+from clients.access import (
+    choose_profile,
+    chosen_profile,
+    get_client_for_therapist,
+    get_couple_for_therapist,
+    profiles_of,
+)
 
 from .models import Assignment
 
 # --- Assignments and reflections -------------------------------------------------------------
+
+
+def signed_in_client(request):
+    """The signed-in client where `client_required` does not run (a CSRF failure), or None."""
+    return chosen_profile(request, profiles_of(request))
 
 
 def get_assignment_for_client(request, uuid):

@@ -1,21 +1,29 @@
+import base64
 import datetime
+import json
 import uuid
 import zoneinfo
 from dataclasses import dataclass
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core import signing
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 from wagtail.search import index
+
+# A practice asks at most this many questions: it sizes DATA_UPLOAD_MAX_MEMORY_SIZE.
+MAX_PROMPTS = 10
 
 
 class Practice(index.Indexed, ClusterableModel):
@@ -43,7 +51,8 @@ class Practice(index.Indexed, ClusterableModel):
         FieldPanel("source_article"),
         FieldPanel("default_weeks"),
         MultiFieldPanel(
-            [InlinePanel("prompts", min_num=1, label="Prompt")], heading="Reflection prompts"
+            [InlinePanel("prompts", min_num=1, max_num=MAX_PROMPTS, label="Prompt")],
+            heading="Reflection prompts",
         ),
     ]
 
@@ -440,6 +449,7 @@ class ReflectionQuerySet(models.QuerySet):
           as new again.
         """
         now = now or timezone.now()
+        self.reveal(assignment, week, now)  # what the partner could read, before any edit
         flagged = Reflection(assignment=assignment, answers=answers).compute_flagged()
         status = Reflection.Status.SUBMITTED if submit else Reflection.Status.DRAFT
         try:
@@ -453,6 +463,8 @@ class ReflectionQuerySet(models.QuerySet):
                     flagged=flagged,
                     submitted_at=now if submit else None,
                 )
+            if submit:
+                self.reveal(assignment, week, now)
             return SaveOutcome(reflection, SaveOutcome.SAVED, first_submission=submit)
         except IntegrityError:
             pass  # it exists already (or another request just made it)
@@ -478,8 +490,26 @@ class ReflectionQuerySet(models.QuerySet):
                     status=Reflection.Status.SUBMITTED, submitted_at=now, updated_at=now
                 )
             )
+            if first_submission:
+                self.reveal(assignment, week, now)
         reflection.refresh_from_db()
         return SaveOutcome(reflection, outcome, first_submission=first_submission)
+
+    def reveal(self, assignment, week, now=None):
+        """Keep what each partner could first read of the other, once both have submitted.
+
+        - Only for a couple's mutual assignment; set once, so a later edit shows as a change.
+        """
+        if assignment.partner_visibility != Assignment.PartnerVisibility.MUTUAL:
+            return
+        if assignment.couple_id is None:
+            return
+        this_week = self.filter(assignment=assignment, week=week).submitted()
+        if this_week.count() < 2:
+            return
+        this_week.filter(revealed_at__isnull=True).update(
+            revealed_answers=models.F("answers"), revealed_at=now or timezone.now()
+        )
 
 
 @dataclass
@@ -525,6 +555,9 @@ class Reflection(models.Model):
     # When the therapist last opened it (None: new, or changed since); when told by e-mail.
     therapist_seen_at = models.DateTimeField(null=True, blank=True)
     therapist_notified_at = models.DateTimeField(null=True, blank=True)
+    # A couple's mutual reveal: the answers as the partner could first read them, and when.
+    revealed_answers = models.JSONField(null=True, blank=True, editable=False)
+    revealed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ReflectionQuerySet.as_manager()
 
@@ -543,6 +576,16 @@ class Reflection(models.Model):
     def is_submitted(self):
         return self.status == self.Status.SUBMITTED
 
+    @property
+    def changed_since_reveal(self):
+        """Rewritten after the partner could read it: readers see both versions."""
+        return self.revealed_at is not None and self.revealed_answers != self.answers
+
+    def revealed_answered(self):
+        """(prompt, answer) pairs as the partner could first read them."""
+        revealed = self.revealed_answers or {}
+        return [(prompt, revealed.get(prompt["key"])) for prompt in self.assignment.prompts]
+
     def compute_flagged(self):
         return bool(self.flagged_keys())
 
@@ -560,6 +603,136 @@ class Reflection(models.Model):
             if is_scale and threshold is not None and value <= threshold:
                 keys.append(prompt["key"])
         return keys
+
+
+# --- Answers kept when a post could not be saved (signed out, stale CSRF token) ---------------
+
+KEPT_SALT = "homework.kept-answers"
+
+
+def _kept_fernet():
+    """A key per secret, derived from SECRET_KEY (and its fallbacks, so rotation reads old rows)."""
+    keys = [
+        Fernet(
+            base64.urlsafe_b64encode(
+                salted_hmac(KEPT_SALT, "fernet", secret=secret, algorithm="sha256").digest()
+            )
+        )
+        for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    ]
+    return MultiFernet(keys)
+
+
+def kept_fields(data):
+    """The posted values worth keeping: the answers and the page's version and fingerprint."""
+    return {
+        name: value
+        for name, value in data.items()
+        if name.startswith("q_") or name in ("version", "fingerprint")
+    }
+
+
+class KeptAnswersQuerySet(models.QuerySet):
+    def live(self, now=None):
+        return self.filter(expires_at__gt=now or timezone.now())
+
+    def expired(self, now=None):
+        return self.filter(expires_at__lte=now or timezone.now())
+
+    def keep(self, *, client, assignment, week, data, now=None):
+        """Keep one post's answers for `KEPT_ANSWERS_HOURS`; a newer post replaces an older."""
+        now = now or timezone.now()
+        self.expired(now).delete()  # pruned as new ones come, and hourly (homework.tasks)
+        sealed = _kept_fernet().encrypt(json.dumps(kept_fields(data)).encode()).decode()
+        kept, _ = self.update_or_create(
+            client=client,
+            assignment=assignment,
+            week=week,
+            defaults={
+                "sealed": sealed,
+                "expires_at": now + datetime.timedelta(hours=settings.KEPT_ANSWERS_HOURS),
+            },
+        )
+        return kept
+
+    def keep_posted(self, data, *, assignment_uuid, week, client=None, now=None):
+        """Keep a post for the client its signed token names; None if the token does not fit.
+
+        - The token comes from the form (see `KeptAnswers.token_for`); it names the client,
+          the assignment and the week, and lasts `KEPT_ANSWERS_HOURS`.
+        - `client`: the signed-in client, who must be the one the token names.
+        """
+        from clients.models import Client
+
+        try:
+            client_uuid, token_assignment, token_week = signing.loads(
+                data.get("keep", ""),
+                salt=KEPT_SALT,
+                max_age=datetime.timedelta(hours=settings.KEPT_ANSWERS_HOURS),
+            )
+        except (signing.BadSignature, ValueError, TypeError):
+            return None
+        if token_assignment != str(assignment_uuid) or token_week != week:
+            return None
+        if client is not None and str(client.uuid) != client_uuid:
+            return None
+        owner = client or Client.objects.filter(uuid=client_uuid, user__is_active=True).first()
+        assignment = (
+            Assignment.objects.for_client(owner).filter(uuid=assignment_uuid).first()
+            if owner
+            else None
+        )
+        if assignment is None or not 1 <= week <= assignment.weeks:
+            return None
+        return self.keep(client=owner, assignment=assignment, week=week, data=data, now=now)
+
+    def take(self, *, client, assignment, week, now=None):
+        """The kept answers (a dict of form values) for this client's week, removed; or None."""
+        kept = self.live(now).filter(client=client, assignment=assignment, week=week).first()
+        if kept is None or not self.filter(pk=kept.pk).delete()[0]:
+            return None
+        return kept.data
+
+
+class KeptAnswers(models.Model):
+    """Answers posted when they could not be saved, kept a few hours for their writer only.
+
+    - Made when a plain post arrives signed out or with a stale CSRF token; put back in the
+      form when that client opens the week again, then deleted. Never a saved reflection.
+    - Encrypted at rest (Fernet, a key derived from SECRET_KEY); expired rows are pruned.
+    """
+
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="+")
+    week = models.PositiveSmallIntegerField()
+    sealed = models.TextField()
+    created_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField()
+
+    objects = KeptAnswersQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "kept answers"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "client", "week"], name="one_kept_answers_per_week"
+            )
+        ]
+
+    def __str__(self):
+        return f"Answers kept for week {self.week}"
+
+    @property
+    def data(self):
+        try:
+            return json.loads(_kept_fernet().decrypt(self.sealed.encode()))
+        except InvalidToken:  # the secret key changed past its fallbacks
+            return {}
+
+    @staticmethod
+    def token_for(client, assignment, week):
+        """Rendered in the form, so a post that arrives signed out can still be kept."""
+        return signing.dumps([str(client.uuid), str(assignment.uuid), week], salt=KEPT_SALT)
 
 
 class ReminderLog(models.Model):

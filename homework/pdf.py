@@ -143,6 +143,8 @@ class Answer:
     flagged: bool = False
     scale_low_label: str = ""
     scale_high_label: str = ""
+    # A couple's answer rewritten after the partner could read it: the answer as first shared.
+    first_shared: "Answer | None" = None
 
     @property
     def is_blank(self):
@@ -297,9 +299,11 @@ def build_document(summary, *, now=None):
                 tally.submitted += 1
                 reflection.assignment = assignment
                 flagged_keys = set(reflection.flagged_keys())
+                shared = reflection.revealed_answers if reflection.changed_since_reveal else {}
                 answers = []
                 for prompt in assignment.prompts:
                     value = reflection.answers.get(prompt["key"])
+                    first = shared.get(prompt["key"], value) if shared else value
                     answer = Answer(
                         question=prompt["question"],
                         kind=prompt["kind"],
@@ -307,6 +311,11 @@ def build_document(summary, *, now=None):
                         flagged=prompt["key"] in flagged_keys,
                         scale_low_label=prompt.get("scale_low_label") or "",
                         scale_high_label=prompt.get("scale_high_label") or "",
+                        first_shared=(
+                            Answer(prompt["question"], prompt["kind"], first)
+                            if first != value
+                            else None
+                        ),
                     )
                     answers.append(answer)
                     if answer.flagged:

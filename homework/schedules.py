@@ -30,6 +30,13 @@ SCHEDULES["homework therapist digest"] = {
     "repeats": -1,
 }
 
+# Answers kept after a failed post live a few hours; expired ones go within the hour.
+SCHEDULES["homework kept answers pruning"] = {
+    "func": "homework.tasks.delete_expired_kept_answers",
+    "schedule_type": Schedule.HOURLY,
+    "repeats": -1,
+}
+
 
 # --- Session summaries: the sweeper and the retention of files -------------------------------
 

@@ -290,3 +290,11 @@ def delete_expired_session_summaries():
     if expired:
         logger.info("Session summaries: %s expired files deleted.", expired)
     return None
+
+
+def delete_expired_kept_answers():
+    """Hourly: answers kept after a failed post are deleted once past KEPT_ANSWERS_HOURS."""
+    from .models import KeptAnswers
+
+    KeptAnswers.objects.expired().delete()
+    return None

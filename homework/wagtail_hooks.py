@@ -45,6 +45,13 @@ register_snippet(PracticeViewSet)
 # --- Homework: assigning, timelines, adherence, the dashboard panel ----------------------------
 
 
+@hooks.register("portal_csrf_failure")
+def keep_reflection_after_csrf_failure(request):
+    from .views.portal import keep_answers_after_csrf_failure
+
+    return keep_answers_after_csrf_failure(request)
+
+
 @hooks.register("register_admin_urls")
 def register_homework_admin_urls():
     return [path("homework/", include("homework.admin_urls", namespace="homework_admin"))]

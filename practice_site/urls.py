@@ -12,6 +12,9 @@ urlpatterns = [
     path("", include("blog.urls")),
 ]
 
+# A post too large to read (RequestDataTooBig) gets a kind page; any other 400 the default.
+handler400 = "homework.views.portal.bad_request"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

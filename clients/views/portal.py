@@ -16,6 +16,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_q.tasks import async_task
+from wagtail import hooks
 
 from ..access import choose_profile, client_required, get_profile_for_client, wants_json
 from ..audit import record
@@ -71,7 +72,15 @@ def signed_in(request):
 
 
 def csrf_failure(request, reason=""):
-    """A stale or missing CSRF token: JSON for scripts, a kind page for forms."""
+    """A stale or missing CSRF token: JSON for scripts, a kind page for forms.
+
+    - Other apps may answer first through the `portal_csrf_failure` hook (homework keeps a
+      reflection's answers and puts them back in its form); the first response wins.
+    """
+    for hook in hooks.get_hooks("portal_csrf_failure"):
+        response = hook(request)
+        if response is not None:
+            return response
     if wants_json(request):
         return JsonResponse({"error": "csrf"}, status=403)
     return render(request, "403_csrf.html", status=403)

@@ -3,22 +3,29 @@
 Every lookup goes through homework.access; someone else's assignment is a 404.
 """
 
+from functools import wraps
+
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_http_methods
 from django_q.tasks import async_task
 
 from clients import audit
-from clients.access import client_required
+from clients.access import client_required, wants_json
 from clients.models import AuditEvent
 
-from ..access import get_assignment_for_client, get_week_for_client
+from ..access import get_assignment_for_client, get_week_for_client, signed_in_client
 from ..forms import ReflectionForm, field_name, initial_value
-from ..models import Reflection
+from ..models import KeptAnswers, Reflection
 from ..weeks import closing_phrase, index_reflections, readers_sentence, week_rows
 
 
@@ -86,6 +93,115 @@ def history(request):
     return render(request, "homework/portal/history.html", {"reflections": reflections})
 
 
+# --- Answers that could not be saved: kept, then put back in the form --------------------------
+
+
+def _sent_to_sign_in(request, kept):
+    """Signed out: the answers are kept, and signing in again leads back to them."""
+    messages.info(
+        request,
+        _(
+            "You were signed out, so your reflection wasn't saved yet, but we kept what you "
+            "wrote for a few hours. Sign in again and you'll find it back in the form."
+        ),
+    )
+    return redirect_to_login(reverse("homework:reflection", args=[kept.assignment.uuid, kept.week]))
+
+
+def keeps_answers_when_signed_out(view):
+    """A plain post that arrives signed out keeps its answers for the client its form names."""
+
+    @wraps(view)
+    def wrapper(request, uuid, number):
+        if (
+            request.method == "POST"
+            and not request.user.is_authenticated
+            and not wants_json(request)
+        ):
+            kept = KeptAnswers.objects.keep_posted(request.POST, assignment_uuid=uuid, week=number)
+            if kept is not None:
+                return _sent_to_sign_in(request, kept)
+        return view(request, uuid=uuid, number=number)
+
+    return wrapper
+
+
+def keep_answers_after_csrf_failure(request):
+    """A reflection posted with a stale token: keep it, and show it in the form to save again.
+
+    Registered as the `portal_csrf_failure` hook. Nothing is saved as a reflection here.
+    """
+    match = request.resolver_match
+    if (
+        request.method != "POST"
+        or match is None
+        or match.view_name != "homework:reflection"
+        or wants_json(request)  # the autosave fetches a fresh token and tries again
+    ):
+        return None
+    client = signed_in_client(request)
+    if request.user.is_authenticated and client is None:
+        return None  # a therapist: the usual page
+    kept = KeptAnswers.objects.keep_posted(
+        request.POST,
+        assignment_uuid=match.kwargs["uuid"],
+        week=match.kwargs["number"],
+        client=client,
+    )
+    if kept is None:
+        return None
+    if client is None:
+        return _sent_to_sign_in(request, kept)
+    return redirect("homework:reflection", uuid=kept.assignment.uuid, number=kept.week)
+
+
+def _restore(request, assignment, week, existing, refusal, kept, context):
+    """Put kept answers back in the form for the client to check and save."""
+    data = QueryDict(mutable=True)
+    data.update(kept)
+    data["fingerprint"] = assignment.prompts_fingerprint
+    if refusal:
+        context["kept"] = True
+        context["form"] = ReflectionForm(
+            data, prompts=assignment.prompts, week_number=week.number, actions=False
+        )
+        return render(request, "homework/portal/reflection.html", context)
+    form = ReflectionForm(
+        data,
+        prompts=assignment.prompts,
+        week_number=week.number,
+        is_submitted=existing is not None and existing.is_submitted,
+    )
+    context.update(
+        form=form,
+        restored=True,
+        orphans=form.unknown_answers(),
+        notice=_(
+            "We kept what you wrote when it couldn't be saved (you had been signed out, or "
+            "the page was open for a long time). It's back below: please check it and save."
+        ),
+    )
+    return render(request, "homework/portal/reflection.html", context)
+
+
+def bad_request(request, exception=None):
+    """handler400: a post too large to read gets a kind page (the browser still has the text)."""
+    if isinstance(exception, RequestDataTooBig):
+        return render(request, "homework/portal/too_large.html", status=413)
+    return defaults.bad_request(request, exception)
+
+
+# --- The weekly reflection ---------------------------------------------------------------------
+
+
+def _partner_has_read(assignment, existing):
+    """The partner's name when they could already read this reflection (mutual reveal)."""
+    if existing is None or existing.revealed_at is None:
+        return None
+    return assignment.partner_of(existing.client).display_name
+
+
+@keeps_answers_when_signed_out
 @client_required
 @require_http_methods(["GET", "POST"])
 def reflection(request, uuid, number):
@@ -103,9 +219,14 @@ def reflection(request, uuid, number):
         "readers": readers_sentence(assignment, request.client, number),
         "due": week.ends_on,
         "closing": closing_phrase(week),
+        "keep_token": KeptAnswers.token_for(request.client, assignment, number),
+        "partner_has_read": _partner_has_read(assignment, existing),
     }
     if request.method == "POST":
         return _save(request, assignment, week, existing, refusal, context)
+    kept = KeptAnswers.objects.take(client=request.client, assignment=assignment, week=number)
+    if kept:
+        return _restore(request, assignment, week, existing, refusal, kept, context)
     if refusal:
         context["form"] = None  # the page shows what was written, read-only
     else:
@@ -122,7 +243,8 @@ def reflection(request, uuid, number):
 
 
 def _save(request, assignment, week, existing, refusal, context):
-    submit = "submit_reflection" in request.POST
+    # A submitted reflection stays submitted: its edits (autosaved too) answer what is required.
+    submit = "submit_reflection" in request.POST or (existing is not None and existing.is_submitted)
     form = ReflectionForm(
         request.POST,
         prompts=assignment.prompts,

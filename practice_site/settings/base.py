@@ -341,6 +341,14 @@ for _name in ("HOMEWORK_REMINDER_HOUR", "HOMEWORK_DIGEST_HOUR"):
         raise ImproperlyConfigured(f"{_name} must be an hour from 0 to 23, e.g. 18.")
 if not 0 <= HOMEWORK_REMINDER_DAYS_BEFORE_DUE <= 6:
     raise ImproperlyConfigured("HOMEWORK_REMINDER_DAYS_BEFORE_DUE must be from 0 to 6, e.g. 1.")
+# Hours a reflection posted signed out (or with a stale form) is kept, encrypted, for its
+# writer to find in the form after signing in again. The same as the longest session.
+KEPT_ANSWERS_HOURS = 12
+# The largest reflection a client may post: 10 prompts (homework.models.MAX_PROMPTS) x
+# 20,000 characters (MAX_ANSWER_LENGTH) x 4 bytes (UTF-8) = 800,000 bytes, x 3 as the form
+# percent-encodes every non-ASCII byte (%XX) = 2,400,000 bytes; plus 200,000 for the rest
+# of the form and margin. Beyond it the client gets a kind page (homework.views.portal).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_600_000
 
 # --- Session summaries ----------------------------------------------------------------------
 

@@ -144,3 +144,34 @@ def test_a_client_of_two_therapists_switches_between_them(live_site, page):
     page.goto(live_site.url + "/portal/therapists/")
     check_axe(page, "your therapists", failures)
     assert not failures, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
+
+
+def test_signed_out_while_typing_any_portal_form_a_notice_shows_and_focus_stays(live_site, page):
+    from django.contrib.sessions.models import Session
+
+    therapist = make_therapist("maya@example.org")
+    jordan = make_client(therapist, "jordan@example.org", "Jordan Lee")
+    page.set_viewport_size(PHONE)
+    page.goto(live_site.url + "/portal/login/")
+    page.get_by_label("E-mail address").fill(jordan.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/portal/$"))
+    page.goto(live_site.url + "/portal/profile/")
+
+    Session.objects.all().delete()  # the session ends on the server
+    name = page.get_by_label("What should we call you?")
+    name.press_sequentially("Jo, typed after the session ended", delay=15)
+    notice = page.get_by_role("alert").filter(has_text="signed out")
+    notice.wait_for()
+
+    assert name.input_value() == "Jo, typed after the session ended"
+    assert name.evaluate("el => el === document.activeElement")
+    assert not page.locator("#session-dialog").evaluate("d => d.open")
+    assert (
+        notice.get_by_role("link", name=re.compile("Sign in again")).get_attribute("target")
+        == "_blank"
+    )
+    failures = {}
+    check_axe(page, "profile, signed out", failures)
+    assert not failures, "\n".join(f"{k}:\n{v}" for k, v in failures.items())

@@ -93,29 +93,50 @@ def test_a_draft_survives_a_reload_and_is_then_submitted(jordan_week_2, live_sit
     assert not failures, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
 
 
-def test_signed_out_while_typing_keeps_the_text_and_saves_after_signing_in(
+def test_signed_out_mid_sentence_every_keystroke_stays_and_is_saved_after_signing_in_elsewhere(
     jordan_week_2, live_site, page
 ):
     from django.contrib.sessions.models import Session
 
     jordan, assignment = jordan_week_2
+    text_key = assignment.prompts[3]["key"]
+    # Already submitted: edits to it are autosaved too, and it stays submitted.
+    Reflection.objects.save_answers(
+        assignment=assignment,
+        client=jordan,
+        week=2,
+        answers={assignment.prompts[0]["key"]: 1, assignment.prompts[1]["key"]: 5},
+        version=0,
+        submit=True,
+    )
     page.set_viewport_size(PHONE)
     portal_sign_in(page, live_site.url, jordan.email)
     page.goto(live_site.url + f"/portal/homework/{assignment.uuid}/week/2/")
-    page.get_by_label("What helped?").fill("First thoughts.")
+    page.evaluate("window.notReloaded = true")
+    answer = page.get_by_label("What helped?")
+    answer.fill("First thoughts.")  # no keystrokes yet: the next one is the first
     page.get_by_role("status").filter(has_text="Saved at").wait_for()
+    saved = Reflection.objects.get(assignment=assignment, client=jordan, week=2)
+    assert saved.answers[text_key] == "First thoughts."
+    assert saved.status == Reflection.Status.SUBMITTED
 
-    Session.objects.all().delete()  # the session expires on the server while they type
-    page.get_by_label("What helped?").fill("First thoughts. And then a great deal more.")
+    Session.objects.all().delete()  # the session ends on the server while they type
+    sentence = " And then the rest of the sentence, typed after the session had ended."
+    answer.press_sequentially(sentence, delay=15)
     notice = page.locator("#signed-out-notice")
     notice.wait_for(state="visible")
+    answer.press_sequentially(" Still typing.", delay=15)
+
+    expected = "First thoughts." + sentence + " Still typing."
+    assert answer.input_value() == expected
+    assert answer.evaluate("el => el === document.activeElement")
+    assert not page.locator("#session-dialog").evaluate("d => d.open")
     assert "your words are still here" in notice.inner_text()
-    assert page.get_by_label("What helped?").input_value().endswith("a great deal more.")
     failures = {}
     check_axe(page, "reflection form, signed out", failures)
 
     with page.context.expect_page() as new_tab:
-        notice.get_by_role("link", name="Sign in again in a new tab").click()
+        notice.get_by_role("link", name=re.compile("Sign in again")).click()
     login = new_tab.value
     login.get_by_label("E-mail address").fill(jordan.email)
     login.get_by_label("Password").fill(PASSWORD)
@@ -126,8 +147,15 @@ def test_signed_out_while_typing_keeps_the_text_and_saves_after_signing_in(
     page.bring_to_front()
     page.get_by_role("status").filter(has_text="Saved at").wait_for(timeout=20000)
     assert notice.is_hidden()
-    reflection = Reflection.objects.get(assignment=assignment, client=jordan, week=2)
-    assert reflection.answers[assignment.prompts[3]["key"]].endswith("a great deal more.")
+    assert page.evaluate("window.notReloaded === true")
+    saved.refresh_from_db()
+    assert saved.answers[text_key] == expected
+    assert saved.status == Reflection.Status.SUBMITTED
+    stored = page.evaluate(
+        "JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])"
+    )
+    assert "Still typing" not in stored
+    assert "First thoughts" not in stored
     assert not failures, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
 
 

@@ -86,3 +86,61 @@ def test_the_form_says_when_the_partner_will_read_it(
     ).content.decode()
     assert "Sam will be able to read it once you&#x27;ve both submitted week 2" in page
     assert couple_assignment.partner_visibility == Assignment.PartnerVisibility.MUTUAL
+
+
+# --- After the reveal: a rewrite shows as a change, with what the partner first read ----------
+
+
+def test_a_rewrite_after_the_reveal_is_marked_and_the_first_version_kept(
+    client, couple_assignment, partner_a, partner_b, in_week_2
+):
+    submit(couple_assignment, partner_a, 2, text="Alex first wrote this")
+    submit(couple_assignment, partner_b, 2, text="Sam wrote this")
+    client.force_login(partner_b.user)
+    first = assignment_page(client, couple_assignment)
+    assert "Alex first wrote this" in first
+    assert "changed this after you could read it" not in first  # control: nothing changed yet
+
+    client.force_login(partner_a.user)
+    reflection = couple_assignment.reflections.get(client=partner_a)
+    client.post(
+        reverse("homework:reflection", args=[couple_assignment.uuid, 2]),
+        post_data(
+            couple_assignment,
+            text="Alex rewrote it",
+            version=str(reflection.version),
+            submit_reflection="1",
+        ),
+    )
+
+    client.force_login(partner_b.user)
+    page = assignment_page(client, couple_assignment).replace("&#x27;", "'")
+    assert "Alex rewrote it" in page
+    assert "Alex changed this after you could read it" in page
+    assert "What Alex first wrote" in page
+    assert "Alex first wrote this" in page
+
+
+def test_the_writer_is_told_before_saving_that_their_partner_has_read_it(
+    client, couple_assignment, partner_a, partner_b, in_week_2
+):
+    week_2 = reverse("homework:reflection", args=[couple_assignment.uuid, 2])
+    submit(couple_assignment, partner_a, 2)
+    client.force_login(partner_a.user)
+    assert "has already been able to read" not in client.get(week_2).content.decode()
+
+    submit(couple_assignment, partner_b, 2)
+    page = client.get(week_2).content.decode()
+    assert "Sam has already been able to read this week" in page
+    assert "marked as changed" in page
+
+
+def test_a_private_assignment_keeps_no_revealed_version(
+    practice, couple, partner_a, partner_b, in_week_2
+):
+    from .conftest import make_assignment
+
+    assignment = make_assignment(practice, couple=couple)
+    submit(assignment, partner_a, 2)
+    submit(assignment, partner_b, 2)
+    assert not assignment.reflections.filter(revealed_at__isnull=False).exists()

@@ -176,6 +176,38 @@ def test_a_submitted_reflection_can_be_changed_until_the_week_closes(
     assert len(mail.outbox) == 1  # an edit is not a second notification
 
 
+def test_a_submitted_reflection_is_autosaved_too(portal_client, assignment, in_week_2):
+    portal_client.post(url(assignment), post_data(assignment, submit_reflection="1"))
+    page = portal_client.get(url(assignment)).content.decode()
+    assert 'data-autosave="true"' in page
+
+    response = portal_client.post(
+        url(assignment), post_data(assignment, text="An edit, autosaved.", version="1"), **JSON
+    )
+
+    assert response.status_code == 200
+    assert response.json()["status"] == Reflection.Status.SUBMITTED
+    reflection = Reflection.objects.get()
+    assert reflection.status == Reflection.Status.SUBMITTED
+    assert reflection.answers[assignment.prompts[3]["key"]] == "An edit, autosaved."
+
+
+def test_an_autosaved_edit_never_empties_a_required_answer_of_a_submitted_reflection(
+    portal_client, assignment, in_week_2
+):
+    portal_client.post(url(assignment), post_data(assignment, submit_reflection="1"))
+
+    response = portal_client.post(
+        url(assignment), post_data(assignment, scale="", version="1"), **JSON
+    )
+
+    assert response.status_code == 400
+    assert "Please answer this" in response.json()["message"]
+    reflection = Reflection.objects.get()
+    assert reflection.status == Reflection.Status.SUBMITTED
+    assert reflection.answers[assignment.prompts[1]["key"]] == 6
+
+
 def test_closed_week_refuses_kindly_and_keeps_the_text(portal_client, assignment, in_week_2):
     in_week_2.move_to(datetime.datetime(2026, 3, 19, 12, tzinfo=datetime.UTC))
     response = portal_client.post(

@@ -127,3 +127,32 @@ def test_a_long_chart_labels_every_few_weeks_so_labels_never_overlap():
     assert labels[-1] == 52
     assert len(labels) <= 14
     assert "week 52 7" in svg  # the description still lists every answer
+
+
+def test_a_couples_answer_rewritten_after_the_reveal_shows_both_versions(couple):
+    alex, sam = couple.partners
+    assignment = b.make_assignment(
+        couple=couple,
+        start_date=START,
+        weeks=4,
+        partner_visibility=Assignment.PartnerVisibility.MUTUAL,
+    )
+    answers = {b.TEXT_KEY: "What Alex first shared", b.SAFETY_KEY: 5}
+    for person in (alex, sam):
+        Reflection.objects.save_answers(
+            assignment=assignment, client=person, week=1, answers=answers, version=0, submit=True
+        )
+    Reflection.objects.save_answers(
+        assignment=assignment,
+        client=alex,
+        week=1,
+        answers={**answers, b.TEXT_KEY: "What Alex says now"},
+        version=1,
+        submit=True,
+    )
+
+    html = pdf.summary_html(summary_of(couple))
+
+    assert "What Alex says now" in html
+    assert "Changed after their partner could read it. As first shared: What Alex first" in html
+    assert html.count("Changed after their partner could read it") == 1  # Sam's is unchanged

@@ -3,8 +3,10 @@
  * - Knows when the server will sign this tab out (GET session endpoint, not activity).
  * - Two minutes before, shows a dialog whose button extends the session (POST).
  * - Typing in a form counts as activity: at most one POST a minute.
- * - Once signed out, the dialog offers to sign in again in a new tab, so nothing typed here
- *   is lost.
+ * - Once signed out, a notice (not a dialog: it never takes focus, so typing carries on
+ *   where it was) offers to sign in again in a new tab; the session is then watched and the
+ *   notice goes when this tab is signed in again. A page may bring its own notice
+ *   (#signed-out-notice); "portal:signed-out" and "portal:signed-in" tell the page.
  */
 (function () {
   "use strict";
@@ -21,8 +23,6 @@
   var lastActivityPost = 0;
   var stayButton = dialog.querySelector("[data-session-stay]");
   var loginLink = dialog.querySelector("[data-session-login]");
-  var text = dialog.querySelector("[data-session-text]");
-  var title = document.getElementById("session-dialog-title");
 
   function csrfToken() {
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
@@ -91,30 +91,54 @@
     stayButton.focus();
   }
 
+  function signedOutNotice() {
+    var notice = document.getElementById("signed-out-notice");
+    if (notice) return notice;
+    notice = document.createElement("div");
+    notice.id = "signed-out-notice";
+    notice.className = "alert alert-warning session-signed-out";
+    notice.setAttribute("role", "alert");
+    notice.hidden = true;
+    var words = document.createElement("p");
+    words.className = "mb-2";
+    words.textContent =
+      "You were signed out for your privacy. Anything already saved is kept. Sign in " +
+      "again in a new tab, then come back here.";
+    var link = loginLink.cloneNode(true);
+    link.className = "btn btn-sm btn-primary";
+    link.removeAttribute("data-session-login");
+    notice.appendChild(words);
+    notice.appendChild(link);
+    var main = document.getElementById("main") || document.body;
+    main.insertBefore(notice, main.firstChild);
+    return notice;
+  }
+
+  var signedOut = false;
+
   function showSignedOut() {
     window.clearTimeout(timer);
-    title.textContent = "You were signed out for your privacy";
-    text.textContent =
-      "Anything already saved is kept. Sign in again in a new tab, then come back here.";
-    stayButton.classList.add("d-none");
-    loginLink.classList.remove("d-none");
-    open();
-    loginLink.focus();
+    if (dialog.open) dialog.close(); // a modal would take the next keystroke
+    if (signedOut) return;
+    signedOut = true;
+    signedOutNotice().hidden = false;
+    document.dispatchEvent(new CustomEvent("portal:signed-out"));
     // Keep watching: signing in again in another tab brings this one back.
     window.setTimeout(function watch() {
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) { return response.json(); })
         .then(function (state) {
           if (state.authenticated) {
-            dialog.close();
-            title.textContent = "You'll be signed out soon for your privacy";
+            signedOut = false;
+            signedOutNotice().hidden = true;
+            document.dispatchEvent(new CustomEvent("portal:signed-in"));
             update(state);
           } else {
-            window.setTimeout(watch, 10000);
+            window.setTimeout(watch, 5000);
           }
         })
-        .catch(function () { window.setTimeout(watch, 10000); });
-    }, 10000);
+        .catch(function () { window.setTimeout(watch, 5000); });
+    }, 5000);
   }
 
   stayButton.addEventListener("click", function () {

@@ -3,8 +3,13 @@
  *
  * - Drafts save to the server a moment after typing stops, and when the page is hidden.
  *   Nothing is ever written to the browser's storage: the server is the only copy.
- * - Signed out (401, or a redirect to the sign-in page): the text stays on the page, a
- *   notice offers sign-in in a new tab, the session is polled and the save retried.
+ * - Signed out (401, a redirect to the sign-in page, or the session keeper's
+ *   "portal:signed-out"): the text stays on the page and in memory only, typing carries on
+ *   (the notice never takes focus), the session is polled (GET, not activity) and, once
+ *   signed in again in another tab, a fresh token is fetched and the answers saved.
+ * - A submitted reflection is autosaved too; it stays submitted.
+ * - Answers the server kept after a failed post come back in the form (data-restored):
+ *   they count as unsaved until the client saves them.
  * - A stale CSRF token (403): a fresh one comes from the session endpoint, then one retry.
  * - Another tab saved first (409): both versions are shown and the client chooses.
  * - The form still works without this file: "Save draft" and "Submit" are plain posts.
@@ -146,6 +151,14 @@
     }
   });
 
+  // The session keeper noticed first (a keystroke's activity ping, or its own timer).
+  document.addEventListener("portal:signed-out", showSignedOut);
+  document.addEventListener("portal:signed-in", function () {
+    if (pollTimer) {
+      pollSession();
+    }
+  });
+
   // --- Conflicts -------------------------------------------------------------------------
 
   function fieldLabel(name) {
@@ -278,6 +291,15 @@
           );
           return null;
         }
+        if (response.status === 413) {
+          dirty = true;
+          setStatus(
+            "Not saved: this is more than can be sent at once. Please shorten it a little; " +
+              "your words are still here.",
+            true
+          );
+          return null;
+        }
         if (response.status === 400) {
           dirty = true; // saved again after the next change
           setStatus("Not saved: " + (data.message || "please look at your answers."), true);
@@ -346,6 +368,9 @@
   form.addEventListener("input", function () {
     dirty = true;
     keepAlive();
+    if (pollTimer) {
+      return; // signed out: kept here until the session is back (see pollSession)
+    }
     if (autosave && !blocked) {
       setStatus("Not saved yet");
       window.clearTimeout(debounceTimer);
@@ -365,6 +390,11 @@
       event.returnValue = "";
     }
   });
+
+  if (form.getAttribute("data-restored") === "true") {
+    dirty = true; // kept by the server after a failed post: not a reflection until saved
+    setStatus("Not saved yet: check your answers, then save.", true);
+  }
 
   // --- Submitting ------------------------------------------------------------------------
 
