@@ -10,6 +10,8 @@ from django.db import IntegrityError, models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -202,6 +204,35 @@ class AssignmentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Assignment.Status.ACTIVE)
 
+    def open(self):
+        """Active or paused: still on the client's page."""
+        return self.filter(status__in=[Assignment.Status.ACTIVE, Assignment.Status.PAUSED])
+
+    def overlapping(self, assignment):
+        """Open assignments that would duplicate `assignment` (which may be unsaved).
+
+        - The same practice, active or paused.
+        - The same people: the same client or couple, a couple one of whose partners is the
+          client, or either partner of the couple alone. Each of them would otherwise see
+          two identical cards.
+        - Weeks that meet: each starts on or before the day the other ends.
+        """
+        people = [person.pk for person in assignment.people]
+        candidates = (
+            self.open()
+            .filter(practice_id=assignment.practice_id, start_date__lte=assignment.ends_on)
+            .filter(
+                models.Q(client__in=people)
+                | models.Q(couple__partner_a__in=people)
+                | models.Q(couple__partner_b__in=people)
+            )
+            .select_related("client", "couple__partner_a")
+        )
+        if assignment.pk is not None:
+            candidates = candidates.exclude(pk=assignment.pk)
+        # Where a week ends depends on the weekday; that arithmetic lives in Python.
+        return self.filter(pk__in=[a.pk for a in candidates if a.ends_on >= assignment.start_date])
+
     def with_people(self):
         return self.select_related(
             "practice",
@@ -310,6 +341,43 @@ class Assignment(models.Model):
     @property
     def recipient(self):
         return self.client if self.client_id else self.couple
+
+    @property
+    def span_label(self):
+        """ "from 2 March 2026 for 4 weeks": how two copies of one practice differ."""
+        return _("from %(start)s for %(weeks)s weeks") % {
+            "start": date_format(self.start_date, "j F Y"),
+            "weeks": self.weeks,
+        }
+
+    @classmethod
+    def label_repeats(cls, assignments, key=None):
+        """Set `repeat_label` on each assignment; return the list.
+
+        - Empty for an assignment whose practice is given to those people only once in
+          the list (`key`: practice and recipient by default).
+        - Otherwise its dates; and where the dates are the same too, "1 of 2", "2 of 2"
+          in the order the copies were made.
+        """
+        key = key or (lambda a: (a.practice_id, a.client_id, a.couple_id))
+        groups = {}
+        for assignment in assignments:
+            groups.setdefault(key(assignment), []).append(assignment)
+        for group in groups.values():
+            group.sort(key=lambda a: (a.created_at, a.pk))
+            spans = [a.span_label for a in group]
+            for number, (assignment, span) in enumerate(zip(group, spans, strict=True), 1):
+                if len(group) == 1:
+                    assignment.repeat_label = ""
+                elif spans.count(span) > 1:
+                    assignment.repeat_label = _("%(span)s, %(number)s of %(count)s") % {
+                        "span": span,
+                        "number": number,
+                        "count": len(group),
+                    }
+                else:
+                    assignment.repeat_label = span
+        return assignments
 
     @property
     def is_writable(self):

@@ -272,7 +272,7 @@ def build_document(summary, *, now=None):
     weeks_by_assignment = {
         a.pk: _weeks_in_range(a, summary.since, summary.until) for a in assignments
     }
-    assignments = [a for a in assignments if weeks_by_assignment[a.pk]]
+    assignments = Assignment.label_repeats([a for a in assignments if weeks_by_assignment[a.pk]])
     reflections = Reflection.objects.filter(
         assignment__in=assignments, status=Reflection.Status.SUBMITTED
     )
