@@ -4,6 +4,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
@@ -699,6 +700,21 @@ class SessionSummaryQuerySet(models.QuerySet):
     def in_progress(self):
         return self.filter(status__in=[self.model.Status.QUEUED, self.model.Status.RENDERING])
 
+    def requested_by(self, user):
+        """Asked for by this user (the limits are per therapist, the owner included)."""
+        return self.filter(therapist=user)
+
+    def requested_since(self, when):
+        return self.filter(requested_at__gte=when)
+
+
+class SummaryLimitReached(Exception):
+    """A new summary is refused for now; `message` says why, kindly, for the therapist."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
 
 class SessionSummary(models.Model):
     """A session-prep PDF for one client or couple over a date range, rendered in the background.
@@ -818,12 +834,18 @@ class SessionSummary(models.Model):
     def request(cls, *, therapist, since, until, client=None, couple=None):
         """Return (summary, created): the one already queued or rendering for this range, if any.
 
-        The caller enqueues the render of a new one (see `homework.tasks`).
+        - A new one is refused with `SummaryLimitReached` while the therapist has
+          `SUMMARY_MAX_PENDING` summaries queued or rendering, or has asked for
+          `SUMMARY_REQUESTS_PER_HOUR` in the last hour: renders are heavy, and a burst of
+          them would hold every worker.
+        - The caller enqueues the render of a new one (see `homework.tasks`).
         """
         subject = client if client is not None else couple
         with transaction.atomic():
-            # Two clicks at once queue one render: the subject's row is the lock.
+            # Two clicks at once queue one render: the subject's row is the lock; the
+            # therapist's row is the lock for the limits, taken second, always.
             type(subject).objects.select_for_update().filter(pk=subject.pk).first()
+            get_user_model().objects.select_for_update().filter(pk=therapist.pk).first()
             existing = (
                 cls.objects.for_subject(client=client, couple=couple)
                 .in_progress()
@@ -832,6 +854,7 @@ class SessionSummary(models.Model):
             )
             if existing is not None:
                 return existing, False
+            cls._check_limits(therapist)
             summary = cls.objects.create(
                 therapist=therapist,
                 client=client,
@@ -841,6 +864,29 @@ class SessionSummary(models.Model):
                 queued_at=timezone.now(),
             )
         return summary, True
+
+    @classmethod
+    def _check_limits(cls, therapist):
+        mine = cls.objects.requested_by(therapist)
+        pending = settings.SUMMARY_MAX_PENDING
+        if mine.in_progress().count() >= pending:
+            raise SummaryLimitReached(
+                _(
+                    "%(count)s summaries are still being prepared. Please wait until one of "
+                    "them is ready, then ask again: nothing you asked for is lost."
+                )
+                % {"count": pending}
+            )
+        hourly = settings.SUMMARY_REQUESTS_PER_HOUR
+        hour_ago = timezone.now() - datetime.timedelta(hours=1)
+        if mine.requested_since(hour_ago).count() >= hourly:
+            raise SummaryLimitReached(
+                _(
+                    "You have asked for %(count)s summaries in the last hour, which is as many "
+                    "as the site makes in an hour. Please ask again a little later."
+                )
+                % {"count": hourly}
+            )
 
 
 @receiver(post_delete, sender=SessionSummary)
