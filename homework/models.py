@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -871,9 +872,12 @@ class SessionSummary(models.Model):
         pending = settings.SUMMARY_MAX_PENDING
         if mine.in_progress().count() >= pending:
             raise SummaryLimitReached(
-                _(
+                ngettext(
+                    "A summary is still being prepared. Please wait until it is ready, then "
+                    "ask again: nothing you asked for is lost.",
                     "%(count)s summaries are still being prepared. Please wait until one of "
-                    "them is ready, then ask again: nothing you asked for is lost."
+                    "them is ready, then ask again: nothing you asked for is lost.",
+                    pending,
                 )
                 % {"count": pending}
             )
@@ -881,9 +885,12 @@ class SessionSummary(models.Model):
         hour_ago = timezone.now() - datetime.timedelta(hours=1)
         if mine.requested_since(hour_ago).count() >= hourly:
             raise SummaryLimitReached(
-                _(
+                ngettext(
+                    "You have asked for %(count)s summary in the last hour, which is as many "
+                    "as the site makes in an hour. Please ask again a little later.",
                     "You have asked for %(count)s summaries in the last hour, which is as many "
-                    "as the site makes in an hour. Please ask again a little later."
+                    "as the site makes in an hour. Please ask again a little later.",
+                    hourly,
                 )
                 % {"count": hourly}
             )

@@ -176,6 +176,15 @@ def test_the_client_page_panel_says_which_copy_is_which(
     assert "2 of 2" in html
 
 
+def test_the_timeline_headings_say_which_copy_is_which(
+    therapist_client, client_profile, two_copies, in_week_2
+):
+    url = reverse("homework_admin:client_timeline", args=[client_profile.pk])
+    html = therapist_client.get(url).content.decode()
+    assert "1 of 2" in html
+    assert "2 of 2" in html
+
+
 def test_the_summary_week_headings_say_which_copy_is_which(
     therapist, client_profile, two_copies, in_week_2
 ):
