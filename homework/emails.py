@@ -1,7 +1,8 @@
 """Homework e-mails. None carries health content: no answers, no scores, no flags.
 
-A reminder names the week, its due date and the article to reread, with a link; the
-therapist's notices say only how many reflections are waiting, with a link to the admin.
+- A reminder names the week, its due date and a link to the portal; never the practice or
+  its source article, whose titles can state the therapy topic to anyone who sees the inbox.
+- The therapist's notices say only how many reflections are waiting, with a link to the admin.
 """
 
 from django.conf import settings
@@ -15,7 +16,6 @@ def _absolute(path):
 
 
 def send_reminder(client, assignment, week):
-    article = assignment.practice.source_article
     send_templated(
         "homework_reminder",
         client.email,
@@ -24,8 +24,6 @@ def send_reminder(client, assignment, week):
             "week": week,
             "weeks": assignment.weeks,
             "url": _absolute(reverse("homework:reflection", args=[assignment.uuid, week.number])),
-            "article_title": article.title if article is not None else "",
-            "article_url": _absolute(article.url) if article is not None and article.url else "",
         },
     )
 

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.snippets.widgets import AdminSnippetChooser
 
@@ -244,10 +245,15 @@ class AssignmentForm(forms.Form):
         initial=Assignment.PartnerVisibility.THERAPIST_ONLY,
         widget=forms.RadioSelect,
     )
+    # Shown (as a check box) only beside the warning about a duplicate.
+    assign_again = forms.BooleanField(
+        label=_("Assign it again anyway"), required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.duplicates = []
         couples = (
             Couple.objects.for_therapist(user).active().select_related("partner_a", "partner_b")
         )
@@ -272,7 +278,32 @@ class AssignmentForm(forms.Form):
         start = data.get("start_date")
         if start and start < timezone.localdate() - datetime.timedelta(days=28):
             self.add_error("start_date", "Choose a start date no more than four weeks ago.")
+        if not self.errors:
+            self._check_duplicates(data)
         return data
+
+    def _check_duplicates(self, data):
+        """The same practice already open for these people and weeks: ask before a copy."""
+        candidate = Assignment(
+            practice=data["practice"],
+            client=data["client"],
+            couple=data["couple"],
+            start_date=data["start_date"],
+            weeks=data["weeks"],
+            week_ends_on=data["week_ends_on"],
+        )
+        self.duplicates = list(
+            Assignment.objects.for_therapist(self.user).overlapping(candidate).with_people()
+        )
+        if self.duplicates and not data.get("assign_again"):
+            self.fields["assign_again"].widget = forms.CheckboxInput()
+            self.add_error(
+                "assign_again",
+                _(
+                    "They would see the same practice twice for these weeks. Tick this box "
+                    "if that is what you want."
+                ),
+            )
 
     def save(self):
         data = self.cleaned_data

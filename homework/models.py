@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core import signing
+from django.contrib.auth import get_user_model
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
@@ -15,6 +16,9 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -211,6 +215,35 @@ class AssignmentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Assignment.Status.ACTIVE)
 
+    def open(self):
+        """Active or paused: still on the client's page."""
+        return self.filter(status__in=[Assignment.Status.ACTIVE, Assignment.Status.PAUSED])
+
+    def overlapping(self, assignment):
+        """Open assignments that would duplicate `assignment` (which may be unsaved).
+
+        - The same practice, active or paused.
+        - The same people: the same client or couple, a couple one of whose partners is the
+          client, or either partner of the couple alone. Each of them would otherwise see
+          two identical cards.
+        - Weeks that meet: each starts on or before the day the other ends.
+        """
+        people = [person.pk for person in assignment.people]
+        candidates = (
+            self.open()
+            .filter(practice_id=assignment.practice_id, start_date__lte=assignment.ends_on)
+            .filter(
+                models.Q(client__in=people)
+                | models.Q(couple__partner_a__in=people)
+                | models.Q(couple__partner_b__in=people)
+            )
+            .select_related("client", "couple__partner_a")
+        )
+        if assignment.pk is not None:
+            candidates = candidates.exclude(pk=assignment.pk)
+        # Where a week ends depends on the weekday; that arithmetic lives in Python.
+        return self.filter(pk__in=[a.pk for a in candidates if a.ends_on >= assignment.start_date])
+
     def with_people(self):
         return self.select_related(
             "practice",
@@ -319,6 +352,43 @@ class Assignment(models.Model):
     @property
     def recipient(self):
         return self.client if self.client_id else self.couple
+
+    @property
+    def span_label(self):
+        """ "from 2 March 2026 for 4 weeks": how two copies of one practice differ."""
+        return _("from %(start)s for %(weeks)s weeks") % {
+            "start": date_format(self.start_date, "j F Y"),
+            "weeks": self.weeks,
+        }
+
+    @classmethod
+    def label_repeats(cls, assignments, key=None):
+        """Set `repeat_label` on each assignment; return the list.
+
+        - Empty for an assignment whose practice is given to those people only once in
+          the list (`key`: practice and recipient by default).
+        - Otherwise its dates; and where the dates are the same too, "1 of 2", "2 of 2"
+          in the order the copies were made.
+        """
+        key = key or (lambda a: (a.practice_id, a.client_id, a.couple_id))
+        groups = {}
+        for assignment in assignments:
+            groups.setdefault(key(assignment), []).append(assignment)
+        for group in groups.values():
+            group.sort(key=lambda a: (a.created_at, a.pk))
+            spans = [a.span_label for a in group]
+            for number, (assignment, span) in enumerate(zip(group, spans, strict=True), 1):
+                if len(group) == 1:
+                    assignment.repeat_label = ""
+                elif spans.count(span) > 1:
+                    assignment.repeat_label = _("%(span)s, %(number)s of %(count)s") % {
+                        "span": span,
+                        "number": number,
+                        "count": len(group),
+                    }
+                else:
+                    assignment.repeat_label = span
+        return assignments
 
     @property
     def is_writable(self):
@@ -804,6 +874,21 @@ class SessionSummaryQuerySet(models.QuerySet):
     def in_progress(self):
         return self.filter(status__in=[self.model.Status.QUEUED, self.model.Status.RENDERING])
 
+    def requested_by(self, user):
+        """Asked for by this user (the limits are per therapist, the owner included)."""
+        return self.filter(therapist=user)
+
+    def requested_since(self, when):
+        return self.filter(requested_at__gte=when)
+
+
+class SummaryLimitReached(Exception):
+    """A new summary is refused for now; `message` says why, kindly, for the therapist."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
 
 class SessionSummary(models.Model):
     """A session-prep PDF for one client or couple over a date range, rendered in the background.
@@ -923,12 +1008,18 @@ class SessionSummary(models.Model):
     def request(cls, *, therapist, since, until, client=None, couple=None):
         """Return (summary, created): the one already queued or rendering for this range, if any.
 
-        The caller enqueues the render of a new one (see `homework.tasks`).
+        - A new one is refused with `SummaryLimitReached` while the therapist has
+          `SUMMARY_MAX_PENDING` summaries queued or rendering, or has asked for
+          `SUMMARY_REQUESTS_PER_HOUR` in the last hour: renders are heavy, and a burst of
+          them would hold every worker.
+        - The caller enqueues the render of a new one (see `homework.tasks`).
         """
         subject = client if client is not None else couple
         with transaction.atomic():
-            # Two clicks at once queue one render: the subject's row is the lock.
+            # Two clicks at once queue one render: the subject's row is the lock; the
+            # therapist's row is the lock for the limits, taken second, always.
             type(subject).objects.select_for_update().filter(pk=subject.pk).first()
+            get_user_model().objects.select_for_update().filter(pk=therapist.pk).first()
             existing = (
                 cls.objects.for_subject(client=client, couple=couple)
                 .in_progress()
@@ -937,6 +1028,7 @@ class SessionSummary(models.Model):
             )
             if existing is not None:
                 return existing, False
+            cls._check_limits(therapist)
             summary = cls.objects.create(
                 therapist=therapist,
                 client=client,
@@ -946,6 +1038,35 @@ class SessionSummary(models.Model):
                 queued_at=timezone.now(),
             )
         return summary, True
+
+    @classmethod
+    def _check_limits(cls, therapist):
+        mine = cls.objects.requested_by(therapist)
+        pending = settings.SUMMARY_MAX_PENDING
+        if mine.in_progress().count() >= pending:
+            raise SummaryLimitReached(
+                ngettext(
+                    "A summary is still being prepared. Please wait until it is ready, then "
+                    "ask again: nothing you asked for is lost.",
+                    "%(count)s summaries are still being prepared. Please wait until one of "
+                    "them is ready, then ask again: nothing you asked for is lost.",
+                    pending,
+                )
+                % {"count": pending}
+            )
+        hourly = settings.SUMMARY_REQUESTS_PER_HOUR
+        hour_ago = timezone.now() - datetime.timedelta(hours=1)
+        if mine.requested_since(hour_ago).count() >= hourly:
+            raise SummaryLimitReached(
+                ngettext(
+                    "You have asked for %(count)s summary in the last hour, which is as many "
+                    "as the site makes in an hour. Please ask again a little later.",
+                    "You have asked for %(count)s summaries in the last hour, which is as many "
+                    "as the site makes in an hour. Please ask again a little later.",
+                    hourly,
+                )
+                % {"count": hourly}
+            )
 
 
 @receiver(post_delete, sender=SessionSummary)

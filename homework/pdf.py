@@ -6,6 +6,8 @@ Rules:
 - WeasyPrint fetches through `SafeURLFetcher` only: our own allow-listed static files,
   read from disk. No file://, no http(s), no data:, no redirects, no attachments.
 - The PDF's title and author, like the download's file name, carry no client name.
+- The document is bounded, so a render always ends well inside the task timeout (see
+  `bound_document`): what is cut is said in the document and is whole on the timeline.
 """
 
 import contextlib
@@ -35,6 +37,13 @@ logger = logging.getLogger(__name__)
 # The only scheme the document may fetch, and the only files it may fetch with it.
 ASSET_SCHEME = "pdf-asset"
 ALLOWED_ASSETS = {"homework/pdf/summary.css": "text/css"}
+
+# The bounds of one document (measured: the worst case renders in seconds, not minutes).
+ANSWER_CHARS = 4000  # of one text answer (a page and a bit)
+TEXT_BUDGET_CHARS = 120_000  # of all text answers together (about 35 pages)
+MAX_ANSWERS = 1500  # answers of every kind; older weeks beyond it are left out
+MAX_FLAGGED = 60  # lines in the "flagged for your attention" list
+MIN_EXCERPT_CHARS = 200  # fewer words than this out of context help no one: none are shown
 
 __all__ = ["FatalURLFetchingError", "RenderedPdf", "SafeURLFetcher", "render_summary"]
 
@@ -145,6 +154,8 @@ class Answer:
     scale_high_label: str = ""
     # A couple's answer rewritten after the partner could read it: the answer as first shared.
     first_shared: "Answer | None" = None
+    # A text answer shortened to its first `shown_chars` characters (None: whole).
+    shown_chars: int | None = None
 
     @property
     def is_blank(self):
@@ -158,7 +169,30 @@ class Answer:
             return "Yes" if self.value in (True, "yes", "true", 1) else "No"
         if self.kind == PracticePrompt.Kind.SCALE:
             return f"{self.value} of 10"
-        return str(self.value)
+        text = str(self.value)
+        if self.shown_chars is None or self.shown_chars >= len(text):
+            return text
+        return text[: self.shown_chars].rstrip()
+
+    @property
+    def more_chars(self):
+        """Characters of the answer this document leaves out."""
+        if self.is_blank or self.shown_chars is None:
+            return 0
+        return len(str(self.value)) - len(self.display)
+
+    @property
+    def more_chars_display(self):
+        return f"{self.more_chars:,}"
+
+    def shorten(self, limit):
+        """Show at most `limit` characters, cut at a space when one is near the end."""
+        text = str(self.value)
+        if len(text) <= limit:
+            return
+        cut = text[:limit]
+        space = cut.rfind(" ", limit - 80 if limit > 80 else 0)
+        self.shown_chars = space if space > 0 else limit
 
 
 @dataclass
@@ -236,6 +270,9 @@ class SummaryDocument:
     tallies: list
     flagged: list
     generated_at: datetime.datetime
+    weeks_left_out: int = 0  # the oldest, beyond MAX_ANSWERS
+    shortened: int = 0  # text answers shown in part (or not at all)
+    flagged_left_out: int = 0
 
     @property
     def practice_titles(self):
@@ -274,7 +311,7 @@ def build_document(summary, *, now=None):
     weeks_by_assignment = {
         a.pk: _weeks_in_range(a, summary.since, summary.until) for a in assignments
     }
-    assignments = [a for a in assignments if weeks_by_assignment[a.pk]]
+    assignments = Assignment.label_repeats([a for a in assignments if weeks_by_assignment[a.pk]])
     reflections = Reflection.objects.filter(
         assignment__in=assignments, status=Reflection.Status.SUBMITTED
     )
@@ -359,16 +396,62 @@ def build_document(summary, *, now=None):
                 )
             )
 
-    return SummaryDocument(
-        summary=summary,
-        people=people,
-        assignments=assignments,
-        weeks=weeks,
-        scales=scales,
-        tallies=list(tallies.values()),
-        flagged=flagged,
-        generated_at=now,
+    return bound_document(
+        SummaryDocument(
+            summary=summary,
+            people=people,
+            assignments=assignments,
+            weeks=weeks,
+            scales=scales,
+            tallies=list(tallies.values()),
+            flagged=flagged,
+            generated_at=now,
+        )
     )
+
+
+def bound_document(doc):
+    """Cut the document to a size that always renders in a few seconds.
+
+    - Week blocks are kept newest first while their answers number at most `MAX_ANSWERS`;
+      older ones are left out (the tallies, ratings and charts still cover every week).
+    - Text answers, newest first, show at most `ANSWER_CHARS` characters each and
+      `TEXT_BUDGET_CHARS` together; an answer past the budget shows none of its words.
+      Each says how many characters it leaves out.
+    - The flagged list keeps its last `MAX_FLAGGED` lines.
+    """
+    newest_first = sorted(doc.weeks, key=lambda block: block.week.ends_on, reverse=True)
+    kept, answers = set(), 0
+    for block in newest_first:
+        answers += sum(len(entry.answers) or 1 for entry in block.entries)
+        if answers > MAX_ANSWERS and kept:
+            break
+        kept.add(id(block))
+    doc.weeks_left_out = len(doc.weeks) - len(kept)
+    doc.weeks = [block for block in doc.weeks if id(block) in kept]
+
+    budget = TEXT_BUDGET_CHARS
+    for block in newest_first:
+        if id(block) not in kept:
+            continue
+        for entry in block.entries:
+            for answer in entry.answers:
+                if answer.kind != PracticePrompt.Kind.TEXT or answer.is_blank:
+                    continue
+                limit = min(ANSWER_CHARS, budget)
+                answer.shorten(limit if limit >= MIN_EXCERPT_CHARS else 0)
+                budget -= len(answer.display)
+                doc.shortened += bool(answer.more_chars)
+                first = answer.first_shared  # a couple's answer as first shared
+                if first is not None and not first.is_blank:
+                    limit = min(ANSWER_CHARS, budget)
+                    first.shorten(limit if limit >= MIN_EXCERPT_CHARS else 0)
+                    budget -= len(first.display)
+                    doc.shortened += bool(first.more_chars)
+
+    doc.flagged_left_out = max(0, len(doc.flagged) - MAX_FLAGGED)
+    doc.flagged = doc.flagged[doc.flagged_left_out :]
+    return doc
 
 
 def summary_html(summary, *, now=None):

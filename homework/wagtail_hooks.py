@@ -116,10 +116,12 @@ class AssignmentsPanel(Component):
 
         request = parent_context["request"]
         now = timezone.now()
-        assignments = list(
-            Assignment.objects.for_recipient(self.client, self.couple)
-            .with_people()
-            .order_by("-start_date")
+        assignments = Assignment.label_repeats(
+            list(
+                Assignment.objects.for_recipient(self.client, self.couple)
+                .with_people()
+                .order_by("-start_date")
+            )
         )
         submitted = set(
             Reflection.objects.submitted()

@@ -11,11 +11,9 @@ register = template.Library()
 def homework_dashboard(client):
     """[(assignment, rows)] for the client's current homework; three queries in all."""
     now = timezone.now()
-    assignments = list(
-        Assignment.objects.for_client(client)
-        .filter(status__in=[Assignment.Status.ACTIVE, Assignment.Status.PAUSED])
-        .with_people()
-    )
+    assignments = list(Assignment.objects.for_client(client).open().with_people())
+    # Their own copy and their couple's look the same to them: told apart by practice alone.
+    Assignment.label_repeats(assignments, key=lambda a: a.practice_id)
     reflections = index_reflections(
         Reflection.objects.filter(assignment__in=assignments, client=client)
     )

@@ -233,10 +233,12 @@ class TimelineView(HomeworkAdminMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
         people = self.couple.partners if self.couple else [self.client_obj]
-        assignments = list(
-            Assignment.objects.for_recipient(self.client_obj, self.couple)
-            .with_people()
-            .order_by("-start_date", "-created_at")
+        assignments = Assignment.label_repeats(
+            list(
+                Assignment.objects.for_recipient(self.client_obj, self.couple)
+                .with_people()
+                .order_by("-start_date", "-created_at")
+            )
         )
         reflections = list(Reflection.objects.filter(assignment__in=assignments))
         seen = [r.pk for r in reflections if r.is_submitted and r.therapist_seen_at is None]
@@ -303,8 +305,8 @@ class AdherenceView(HomeworkAdminMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
-        assignments = list(
-            Assignment.objects.for_therapist(self.request.user).active().with_people()
+        assignments = Assignment.label_repeats(
+            list(Assignment.objects.for_therapist(self.request.user).active().with_people())
         )
         statuses = {
             (a, c, w): s

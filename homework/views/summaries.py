@@ -23,7 +23,7 @@ from clients.models import AuditEvent
 
 from .. import tasks
 from ..access import get_summary_for_therapist
-from ..models import SessionSummary
+from ..models import SessionSummary, SummaryLimitReached
 
 
 class SummaryRequestForm(forms.Form):
@@ -87,14 +87,20 @@ def request_summary(request, kind, pk):
     if request.method == "POST":
         form = SummaryRequestForm(request.POST, client=client, couple=couple)
         if form.is_valid():
-            summary, created = SessionSummary.request(
-                therapist=request.user,
-                client=client,
-                couple=couple,
-                since=form.cleaned_data["since"],
-                until=form.cleaned_data["until"],
-            )
+            try:
+                summary, created = SessionSummary.request(
+                    therapist=request.user,
+                    client=client,
+                    couple=couple,
+                    since=form.cleaned_data["since"],
+                    until=form.cleaned_data["until"],
+                )
+            except SummaryLimitReached as refusal:
+                messages.warning(request, refusal.message)
+                return redirect(f"{back}#session-summaries-section")
             if created:
+                for person in summary.people:
+                    record(request, AuditEvent.Action.SUMMARY_REQUESTED, client=person, obj=summary)
                 tasks.enqueue_session_summary(summary.pk)
                 messages.success(
                     request,

@@ -358,6 +358,12 @@ SUMMARY_RETENTION_DAYS = env.int("SUMMARY_RETENTION_DAYS", default=30)
 SUMMARY_SWEEP_MINUTES = env.int("SUMMARY_SWEEP_MINUTES", default=5)
 # The longest range a therapist may ask for, in days.
 SUMMARY_MAX_RANGE_DAYS = env.int("SUMMARY_MAX_RANGE_DAYS", default=400)
+# Per therapist: summaries queued or rendering at once, and new requests in any hour.
+SUMMARY_MAX_PENDING = env.int("SUMMARY_MAX_PENDING", default=3)
+SUMMARY_REQUESTS_PER_HOUR = env.int("SUMMARY_REQUESTS_PER_HOUR", default=20)
+for _name in ("SUMMARY_MAX_PENDING", "SUMMARY_REQUESTS_PER_HOUR"):
+    if vars()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more, e.g. 3.")
 
 # --- Logging --------------------------------------------------------------------------------
 

@@ -88,19 +88,32 @@ def test_no_burst_after_downtime(assignment, clock):
     assert tasks.send_due_reminders() == 0
 
 
-def test_reminder_has_a_link_and_the_article_title_but_no_health_content(
+def _whole(message):
+    """Subject, plain body and HTML body of one e-mail, as one string."""
+    return message.subject + message.body + "".join(body for body, _ in message.alternatives)
+
+
+def test_reminder_names_neither_practice_nor_article_but_links_to_the_portal(
     assignment, client_profile, clock
 ):
-    link_source_article(assignment.practice)
+    # The article's title states the therapy topic; so may the practice's.
+    article = link_source_article(assignment.practice, title="Living with panic attacks")
     submit(assignment, client_profile, 1, text="My private words")
+    assert assignment.practice.title == "Pausing when it heats up"
+    assert article.url == "/blog/heats-up/"
     tasks.send_due_reminders()
     message = mail.outbox[0]
-    body = message.body + message.subject + message.alternatives[0][0]
-    assert f"/portal/homework/{assignment.uuid}/week/2/" in body
-    assert "When a talk heats up" in body
-    assert "/blog/heats-up/" in body
-    assert "My private words" not in body
-    assert "How safe" not in body
+    assert message.alternatives, "the reminder has an HTML body too"
+    whole = _whole(message)
+    assert f"/portal/homework/{assignment.uuid}/week/2/" in message.body
+    assert f"/portal/homework/{assignment.uuid}/week/2/" in message.alternatives[0][0]
+    assert "Living with panic attacks" not in whole
+    assert "panic" not in whole.lower()
+    assert "/blog/heats-up/" not in whole
+    assert "Pausing when it heats up" not in whole
+    assert "heats up" not in whole.lower()
+    assert "My private words" not in whole
+    assert "How safe" not in whole
 
 
 def test_reminder_schedule_exists_once_by_name(db):
@@ -139,6 +152,24 @@ def test_therapist_who_chose_no_emails_gets_none(assignment, client_profile, the
     clock.move_to(datetime.datetime(2026, 3, 15, 9, 0, tzinfo=UTC))
     tasks.send_therapist_digests()
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("notify", ["immediate", "digest"])
+def test_therapist_notices_carry_no_health_content(
+    assignment, client_profile, therapist, clock, settings, notify
+):
+    settings.HOMEWORK_DIGEST_HOUR = 7
+    link_source_article(assignment.practice, title="Living with panic attacks")
+    TherapistPreference.objects.create(therapist=therapist, notify=notify)
+    reflection = submit(assignment, client_profile, 2, text="Secret words")
+    tasks.notify_therapist(reflection.pk)
+    clock.move_to(datetime.datetime(2026, 3, 15, 9, 0, tzinfo=UTC))
+    tasks.send_therapist_digests()
+    assert len(mail.outbox) == 1
+    whole = _whole(mail.outbox[0])
+    assert "new reflection" in whole  # positive control: it is the notice
+    for private in ("Secret words", "Jordan", "Lee", "panic", "Pausing", "How safe"):
+        assert private not in whole
 
 
 @pytest.mark.django_db(transaction=True)
