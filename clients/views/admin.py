@@ -6,6 +6,7 @@ import secrets
 
 from django.apps import apps
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
@@ -24,6 +25,7 @@ from ..access import (
     audit_events_for_therapist,
     get_client_for_therapist,
     get_couple_for_therapist,
+    get_own_or_404,
 )
 from ..audit import record
 from ..emails import send_invitation, send_password_reset
@@ -111,11 +113,18 @@ def client_search(request):
 class OwnedObjectMixin:
     """History and usage look their object up among the therapist's own only.
 
-    Only the lookup: in these views `get_queryset` is the listing (log lines, references).
+    - Only the lookup: in these views `get_queryset` is the listing (log lines, references).
+    - Someone else's object is refused as every lookup is (`access.get_own_or_404`).
     """
 
     def get_base_object_queryset(self):
         return self.model.objects.for_therapist(self.request.user)
+
+    def get_object(self, queryset=None):
+        if getattr(self, "object", None) is not None:
+            return self.object
+        pk = unquote(str(self.kwargs[self.pk_url_kwarg]))
+        return get_own_or_404(self.request, self.get_base_object_queryset(), pk=pk)
 
 
 class OwnedSingleObjectMixin(OwnedObjectMixin):
@@ -238,7 +247,9 @@ class ClientChooseResultsView(chooser_views.ChooseResultsView):
 
 class ClientChosenView(chooser_views.ChosenView):
     def get_object(self, pk):
-        return self.model_class.objects.for_therapist(self.request.user).get(pk=pk)
+        return get_own_or_404(
+            self.request, self.model_class.objects.for_therapist(self.request.user), pk=pk
+        )
 
 
 class ClientChosenMultipleView(chooser_views.ChosenMultipleView):

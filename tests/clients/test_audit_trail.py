@@ -80,6 +80,39 @@ def test_acting_on_another_therapists_client_is_recorded(therapist_client, outsi
     assert not outsider.archived
 
 
+OBJECT_PAGES = [
+    "clients:edit",
+    "clients:delete",
+    "clients:history",
+    "clients:usage",
+    "client_chooser:chosen",
+    "couples:edit",
+    "couples:delete",
+    "couples:history",
+]
+
+
+@pytest.mark.parametrize("name", OBJECT_PAGES)
+def test_wagtails_own_pages_record_one_refusal_of_another_therapists_object(
+    client, other_therapist, couple, name
+):
+    obj = couple if name.startswith("couples") else couple.partner_a
+    client.force_login(other_therapist)
+
+    response = client.get(reverse(name, args=[obj.pk]))
+
+    assert response.status_code == 404
+    assert refusals().get().object_type == obj._meta.label_lower
+
+
+@pytest.mark.parametrize("name", OBJECT_PAGES)
+def test_wagtails_own_pages_open_her_own_without_a_refusal(therapist_client, couple, name):
+    obj = couple if name.startswith("couples") else couple.partner_a
+
+    assert therapist_client.get(reverse(name, args=[obj.pk])).status_code == 200
+    assert not refusals().exists()
+
+
 def test_the_asker_sees_her_refusal_without_the_other_therapists_client(
     therapist_client, outsider, other_therapist, client
 ):
