@@ -4,6 +4,7 @@ chooser limited to the therapist's own; two-step sign-in pages."""
 from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -119,8 +120,8 @@ class AuditEventViewSet(ModelViewSet):
         DateColumn("created_at", label="When"),
         Column("get_action_display", label="What"),
         Column("actor_label", label="Who"),
-        Column("client", label="Client", accessor=views.audit_client),
-        Column("item", label="Item", accessor=views.audit_item),
+        Column("client", label=_("Client"), accessor=views.audit_client),
+        Column("item", label=_("Item"), accessor=views.audit_item),
         Column("ip_address", label="From"),
     ]
     filterset_class = AuditEventFilterSet
