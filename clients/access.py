@@ -74,11 +74,12 @@ def get_own_or_404(request, queryset, **lookup):
 
 def record_refusal(request, model, lookup):
     asking_client = getattr(request, "client", None)
+    asker = request.user if request.user.is_authenticated else None
     record(
         request,
         AuditEvent.Action.ACCESS_REFUSED,
         client=asking_client,
-        therapist=None if asking_client else request.user,
+        therapist=None if asking_client else asker,
         object_type=model._meta.label_lower,
         object_id=",".join(str(value) for value in lookup.values()),
     )

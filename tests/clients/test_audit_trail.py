@@ -8,10 +8,13 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 from django.urls import reverse
 
+from clients.access import get_own_or_404
 from clients.audit import record
-from clients.models import AuditEvent
+from clients.models import AuditEvent, Client
 from tests.conftest import make_client
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +144,17 @@ def test_the_practice_owner_is_never_refused(client, superuser, outsider):
 
     assert client.get(reverse("clients:detail", args=[outsider.pk])).status_code == 200
     assert not refusals().exists()
+
+
+def test_a_refusal_without_a_signed_in_asker_belongs_to_no_therapist(rf, outsider):
+    request = rf.get("/")
+    request.user = AnonymousUser()
+
+    with pytest.raises(Http404):
+        get_own_or_404(request, Client.objects.none(), pk=outsider.pk)
+
+    event = refusals().get()
+    assert (event.actor, event.therapist, event.client) == (None, None, None)
 
 
 # --- The list: every kind of event, filters ---------------------------------------------
