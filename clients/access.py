@@ -2,7 +2,8 @@
 
 - A client sees only their own data; a therapist only their own clients' (the practice
   owner, a superuser, sees every therapist's).
-- Someone else's object is a 404, so its existence is never revealed.
+- Someone else's object is a 404, so its existence is never revealed; the refusal is
+  audited (see `get_own_or_404`).
 """
 
 import uuid
@@ -14,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from .audit import record
 from .models import AuditEvent, Client, Couple
 
 
@@ -97,14 +99,47 @@ def get_profile_for_client(request, key):
     raise Http404("No such profile.")
 
 
+def get_own_or_404(request, queryset, **lookup):
+    """The one object of `queryset` (the asker's own) matching `lookup`, or a 404.
+
+    - When the object exists but is someone else's, an ACCESS_REFUSED event is written,
+      and the answer is the same 404 as for an id that does not exist.
+    - The event belongs to the asker: their own trail (or, for a client, their
+      therapist's) shows it, naming only what they asked for, never the other's client.
+      The practice owner sees every therapist's trail, so every refusal.
+    """
+    try:
+        return get_object_or_404(queryset, **lookup)
+    except Http404:
+        if queryset.model._base_manager.filter(**lookup).exists():
+            record_refusal(request, queryset.model, lookup)
+        raise
+
+
+def record_refusal(request, model, lookup):
+    asking_client = getattr(request, "client", None)
+    asker = request.user if request.user.is_authenticated else None
+    record(
+        request,
+        AuditEvent.Action.ACCESS_REFUSED,
+        client=asking_client,
+        therapist=None if asking_client else asker,
+        object_type=model._meta.label_lower,
+        object_id=",".join(str(value) for value in lookup.values()),
+    )
+
+
 def get_client_for_therapist(request, pk):
-    return get_object_or_404(
-        Client.objects.for_therapist(request.user).select_related("user", "therapist"), pk=pk
+    return get_own_or_404(
+        request,
+        Client.objects.for_therapist(request.user).select_related("user", "therapist"),
+        pk=pk,
     )
 
 
 def get_couple_for_therapist(request, pk):
-    return get_object_or_404(
+    return get_own_or_404(
+        request,
         Couple.objects.for_therapist(request.user).select_related(
             "partner_a__user", "partner_b__user", "therapist"
         ),

@@ -24,8 +24,23 @@ def client_ip(request):
     return request.META.get("REMOTE_ADDR") or None
 
 
-def record(request, action, *, client=None, therapist=None, obj=None, actor=None):
-    """Append one event. `request` may be None for work done outside a request."""
+def record(
+    request,
+    action,
+    *,
+    client=None,
+    therapist=None,
+    obj=None,
+    actor=None,
+    object_type="",
+    object_id="",
+):
+    """Append one event. `request` may be None for work done outside a request.
+
+    - `obj` names the object by its model and id (its uuid where it has one).
+    - Without `obj`, `object_type` and `object_id` name it as given: what was asked for,
+      when the asker must not learn more about it than they typed.
+    """
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     if therapist is None and client is not None:
@@ -37,8 +52,10 @@ def record(request, action, *, client=None, therapist=None, obj=None, actor=None
         client=client,
         client_label=str(client.uuid) if client is not None else "",
         therapist=therapist,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(getattr(obj, "uuid", None) or getattr(obj, "pk", "")) if obj else "",
+        object_type=obj._meta.label_lower if obj is not None else object_type,
+        object_id=(
+            str(getattr(obj, "uuid", None) or getattr(obj, "pk", "")) if obj else str(object_id)
+        ),
         ip_address=client_ip(request) if request is not None else None,
         user_agent=(request.META.get("HTTP_USER_AGENT", "")[:255] if request else ""),
     )

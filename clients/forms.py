@@ -12,7 +12,7 @@ from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db.models import Q
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from .lockout import normalise_email
@@ -312,3 +312,17 @@ class TokenForm(forms.Form):
         if not (code.isdigit() and len(code) == 6):
             raise ValidationError("The code is six digits, e.g. 123456.")
         return code
+
+
+class ListingSearchForm(forms.Form):
+    """Words to find in a listing; posted, so that they never appear in a URL."""
+
+    q = forms.CharField(
+        label=_("Search by name or e-mail"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+    def clean_q(self):
+        return " ".join(self.cleaned_data["q"].split())

@@ -4,6 +4,7 @@ chooser limited to the therapist's own; two-step sign-in pages."""
 from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -13,6 +14,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from .access import TherapistOwnedPermissionPolicy
+from .filters import AuditEventFilterSet
 from .forms import ClientAdminForm, CoupleAdminForm
 from .models import AuditEvent, Client, ClientLogEntry, Couple
 from .views import admin as views
@@ -36,6 +38,7 @@ class ClientViewSet(ModelViewSet):
     menu_label = "Clients"
     menu_order = 100
     copy_view_enabled = False
+    # Searched by POST (see views.PostedSearchMixin), never by ?q= in the URL.
     search_fields = ["full_name", "preferred_name", "user__email"]
     search_backend_name = None
     list_display = [
@@ -69,6 +72,7 @@ class ClientViewSet(ModelViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
+            path("search/", views.client_search, name="search"),
             path("<int:pk>/", views.client_detail, name="detail"),
             path("<int:pk>/invite/", views.resend_invitation, name="resend_invitation"),
             path("<int:pk>/unlock/", views.unlock_sign_in, name="unlock"),
@@ -116,10 +120,11 @@ class AuditEventViewSet(ModelViewSet):
         DateColumn("created_at", label="When"),
         Column("get_action_display", label="What"),
         Column("actor_label", label="Who"),
-        Column("client", label="Client"),
+        Column("client", label=_("Client"), accessor=views.audit_client),
+        Column("item", label=_("Item"), accessor=views.audit_item),
         Column("ip_address", label="From"),
     ]
-    list_filter = ["action"]
+    filterset_class = AuditEventFilterSet
     list_per_page = 50
     index_view_class = views.AuditIndexView
     form_fields = []

@@ -4,17 +4,17 @@ Someone else's object is a 404.
 """
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from clients.access import (
     choose_profile,
     chosen_profile,
     get_client_for_therapist,
     get_couple_for_therapist,
+    get_own_or_404,
     profiles_of,
 )
 
-from .models import Assignment
+from .models import Assignment, SessionSummary
 
 # --- Assignments and reflections -------------------------------------------------------------
 
@@ -37,7 +37,10 @@ def get_assignment_for_client(request, uuid):
                 choose_profile(request, profile)
                 request.client = profile
             return found
-    raise Http404("No such homework.")
+    # Not any of theirs: the same 404 as for no such homework, and the refusal recorded.
+    return get_own_or_404(
+        request, Assignment.objects.for_client(request.client).with_people(), uuid=uuid
+    )
 
 
 def get_week_for_client(request, uuid, number):
@@ -49,7 +52,9 @@ def get_week_for_client(request, uuid, number):
 
 
 def get_assignment_for_therapist(request, pk):
-    return get_object_or_404(Assignment.objects.for_therapist(request.user).with_people(), pk=pk)
+    return get_own_or_404(
+        request, Assignment.objects.for_therapist(request.user).with_people(), pk=pk
+    )
 
 
 def get_recipient_for_therapist(request, client_pk=None, couple_pk=None):
@@ -64,14 +69,10 @@ def get_recipient_for_therapist(request, client_pk=None, couple_pk=None):
 
 def get_summary_for_therapist(request, uuid):
     """A summary of one of this therapist's clients or couples. Clients never get one."""
-    from django.http import Http404
-    from django.shortcuts import get_object_or_404
-
-    from .models import SessionSummary
-
     if not request.user.is_authenticated or not request.user.is_therapist:
         raise Http404("No such summary.")
-    return get_object_or_404(
+    return get_own_or_404(
+        request,
         SessionSummary.objects.for_therapist(request.user).select_related(
             "client", "couple__partner_a", "couple__partner_b"
         ),

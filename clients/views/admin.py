@@ -2,14 +2,19 @@
 two-step sign-in. Every queryset here is the signed-in therapist's own (the owner sees all)."""
 
 import logging
+import secrets
 
+from django.apps import apps
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from wagtail import hooks
@@ -20,10 +25,11 @@ from ..access import (
     audit_events_for_therapist,
     get_client_for_therapist,
     get_couple_for_therapist,
+    get_own_or_404,
 )
 from ..audit import record
 from ..emails import send_invitation, send_password_reset
-from ..forms import DeleteClientForm, TokenForm
+from ..forms import DeleteClientForm, ListingSearchForm, TokenForm
 from ..lockout import locked_until, unlock
 from ..models import AuditEvent
 from ..twofactor import confirmed_devices, has_device, pending_device, qr_code_svg
@@ -35,18 +41,90 @@ logger = logging.getLogger(__name__)
 
 
 class OwnedIndexMixin:
+    """The therapist's own rows; no spreadsheet export (`?export=` shows the page).
+
+    An export would copy who is in therapy out of the audited site into a file.
+    """
+
     def get_base_queryset(self):
         return self.model.objects.for_therapist(self.request.user)
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.is_export = False
+
+
+# --- Searching a listing without putting names in URLs ------------------------------------
+
+SEARCHES_SESSION_KEY = "listing_searches"
+SEARCHES_KEPT = 10
+
+
+class PostedSearchMixin:
+    """A listing searched by POST, so the words searched for never appear in a URL.
+
+    - The words go to `search_url_name` by POST, are kept in the session under a random
+      token, and the listing is shown at `?search=<token>`: access logs, browser history
+      and Referer headers see only the token.
+    - Wagtail's own `?q=` search is switched off; a `q` in the URL is ignored.
+    """
+
+    is_searchable = False
+    search_url_name = None
+    results_template_name = "clients/admin/searchable_index_results.html"
+
+    @cached_property
+    def search_token(self):
+        token = self.request.GET.get("search", "")
+        return token if token in self.request.session.get(SEARCHES_SESSION_KEY, {}) else ""
+
+    @cached_property
+    def search_query(self):
+        return self.request.session.get(SEARCHES_SESSION_KEY, {}).get(self.search_token, "")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["posted_search_form"] = ListingSearchForm(initial={"q": self.search_query})
+        context["posted_search_url"] = reverse(self.search_url_name)
+        context["is_searching"] = self.is_searching
+        context["clear_search_url"] = self.index_url
+        return context
+
+
+def posted_search(request, index_url_name):
+    """Keep the posted words in the session; send the browser to the listing by token."""
+    form = ListingSearchForm(request.POST)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    if not query:
+        return redirect(index_url_name)
+    searches = request.session.get(SEARCHES_SESSION_KEY, {})
+    token = secrets.token_urlsafe(9)
+    searches[token] = query
+    # The newest few only: dicts keep insertion order.
+    request.session[SEARCHES_SESSION_KEY] = dict(list(searches.items())[-SEARCHES_KEPT:])
+    return redirect(f"{reverse(index_url_name)}?search={token}")
+
+
+@require_POST
+def client_search(request):
+    return posted_search(request, "clients:index")
 
 
 class OwnedObjectMixin:
     """History and usage look their object up among the therapist's own only.
 
-    Only the lookup: in these views `get_queryset` is the listing (log lines, references).
+    - Only the lookup: in these views `get_queryset` is the listing (log lines, references).
+    - Someone else's object is refused as every lookup is (`access.get_own_or_404`).
     """
 
     def get_base_object_queryset(self):
         return self.model.objects.for_therapist(self.request.user)
+
+    def get_object(self, queryset=None):
+        if getattr(self, "object", None) is not None:
+            return self.object
+        pk = unquote(str(self.kwargs[self.pk_url_kwarg]))
+        return get_own_or_404(self.request, self.get_base_object_queryset(), pk=pk)
 
 
 class OwnedSingleObjectMixin(OwnedObjectMixin):
@@ -56,7 +134,9 @@ class OwnedSingleObjectMixin(OwnedObjectMixin):
         return self.get_base_object_queryset()
 
 
-class ClientIndexView(OwnedIndexMixin, generic.IndexView):
+class ClientIndexView(PostedSearchMixin, OwnedIndexMixin, generic.IndexView):
+    search_url_name = "clients:search"
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("user")
 
@@ -112,6 +192,27 @@ class OwnedUsageView(OwnedObjectMixin, generic.UsageView):
     pass
 
 
+def audit_client(event):
+    """The client an event is about, as the trail shows it."""
+    if event.client is not None:
+        return event.client.full_name
+    return _("A deleted client") if event.client_label else ""
+
+
+def audit_item(event):
+    """What the event was about, by kind and id: e.g. 'assignment 12'."""
+    if not event.object_type:
+        return ""
+    try:
+        kind = apps.get_model(event.object_type)._meta.verbose_name
+    except (LookupError, ValueError):
+        kind = event.object_type
+    object_id = event.object_id
+    if len(object_id) > 12:  # a uuid: its first part is enough to tell rows apart
+        object_id = f"{object_id[:8]}…"
+    return f"{kind} {object_id}".strip()
+
+
 class AuditIndexView(OwnedIndexMixin, generic.IndexView):
     """Read-only: no add, edit or delete links, whatever the user's permissions."""
 
@@ -146,7 +247,9 @@ class ClientChooseResultsView(chooser_views.ChooseResultsView):
 
 class ClientChosenView(chooser_views.ChosenView):
     def get_object(self, pk):
-        return self.model_class.objects.for_therapist(self.request.user).get(pk=pk)
+        return get_own_or_404(
+            self.request, self.model_class.objects.for_therapist(self.request.user), pk=pk
+        )
 
 
 class ClientChosenMultipleView(chooser_views.ChosenMultipleView):

@@ -70,9 +70,30 @@ def test_another_therapist_gets_404_everywhere(client, other_therapist, admin_ur
         assert client.get(url).status_code == 404, url
     assert (
         not AuditEvent.objects.filter(actor=other_therapist)
-        .exclude(action=AuditEvent.Action.SIGN_IN)
+        .exclude(action__in=[AuditEvent.Action.SIGN_IN, AuditEvent.Action.ACCESS_REFUSED])
         .exists()
     )
+
+
+def test_each_refusal_is_recorded_once_as_hers_naming_none_of_our_clients(
+    client, other_therapist, admin_urls
+):
+    client.force_login(other_therapist)
+    refused = AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_REFUSED)
+    for url in admin_urls:
+        before = refused.count()
+        client.get(url)
+        assert refused.count() == before + 1, url
+    for event in refused:
+        assert (event.actor, event.therapist) == (other_therapist, other_therapist)
+        assert event.client is None
+        assert event.client_label == ""
+
+
+def test_her_own_homework_pages_write_no_refusal(therapist_client, admin_urls):
+    for url in admin_urls:
+        therapist_client.get(url)
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_REFUSED).exists()
 
 
 def test_clients_never_reach_them_not_even_their_own(client, partner_a, admin_urls):
@@ -161,6 +182,29 @@ def test_another_client_gets_404(client, assignment, in_week_2, request, who):
     client.force_login(request.getfixturevalue(who).user)
     for url in portal_urls(assignment):
         assert client.get(url).status_code == 404, url
+
+
+def test_another_clients_homework_is_refused_and_shown_to_her_own_therapist(
+    client, assignment, outsider, other_therapist, in_week_2
+):
+    client.force_login(outsider.user)
+
+    response = client.get(reverse("homework:assignment", args=[assignment.uuid]))
+
+    assert response.status_code == 404
+    event = AuditEvent.objects.get(action=AuditEvent.Action.ACCESS_REFUSED)
+    assert (event.actor, event.client, event.therapist) == (
+        outsider.user,
+        outsider,
+        other_therapist,
+    )
+    assert (event.object_type, event.object_id) == ("homework.assignment", str(assignment.uuid))
+
+
+def test_the_client_opening_her_homework_writes_no_refusal(portal_client, assignment, in_week_2):
+    for url in portal_urls(assignment):
+        assert portal_client.get(url).status_code == 200, url
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_REFUSED).exists()
 
 
 def test_the_individual_client_gets_404_on_the_couples_homework(
