@@ -13,9 +13,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
 
+from .audit import record
 from .lockout import normalise_email
-from .models import THERAPISTS_GROUP, Client, Couple, User
+from .models import THERAPISTS_GROUP, AuditEvent, Client, Couple, User
 
 # Long enough for any password manager, short enough that nobody can make us hash a novel.
 PASSWORD_MAX_LENGTH = 1024
@@ -285,3 +287,34 @@ class TokenForm(forms.Form):
         if not (code.isdigit() and len(code) == 6):
             raise ValidationError("The code is six digits, e.g. 123456.")
         return code
+
+
+# --- Therapists' own account ---------------------------------------------------------------
+
+
+class AdminPasswordResetForm(WagtailPasswordResetForm):
+    """Wagtail's admin password reset, for therapists only (WAGTAILADMIN_USER_PASSWORD_RESET_FORM).
+
+    - Clients, closed accounts and unknown e-mails get no mail, and the same page as anyone.
+    - Each mail sent is audited (PASSWORD_RESET_REQUESTED, for that therapist).
+    - The view throttles requests per address and e-mail before this form sends anything.
+    """
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
+
+    def get_users(self, email):
+        return (user for user in super().get_users(email) if user.is_therapist)
+
+    def save(self, request=None, **kwargs):
+        self.request = request
+        return super().save(request=request, **kwargs)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+        record(
+            self.request,
+            AuditEvent.Action.PASSWORD_RESET_REQUESTED,
+            therapist=context["user"],
+            actor=None,
+        )

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from wagtail import hooks
+from wagtail.admin.views import account as account_views
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import chooser as chooser_views
 
@@ -24,7 +25,7 @@ from ..access import (
 from ..audit import record
 from ..emails import send_invitation, send_password_reset
 from ..forms import DeleteClientForm, TokenForm
-from ..lockout import locked_until, unlock
+from ..lockout import locked_until, reset_request_allowed, unlock
 from ..models import AuditEvent
 from ..twofactor import confirmed_devices, has_device, pending_device, qr_code_svg
 
@@ -281,6 +282,24 @@ def delete_client(request, pk):
             "header_icon": "bin",
         },
     )
+
+
+# --- The therapist's own account -------------------------------------------------------------
+
+
+class AdminPasswordResetView(account_views.PasswordResetView):
+    """Wagtail's admin password reset, throttled per address and e-mail like the portal's.
+
+    The form (WAGTAILADMIN_USER_PASSWORD_RESET_FORM) decides who gets a mail; every request
+    counts, known e-mail or not, so neither the answer nor the throttle reveals an account.
+    """
+
+    def form_valid(self, form):
+        if not reset_request_allowed(self.request, form.cleaned_data["email"]):
+            return TemplateResponse(
+                self.request, "clients/admin/password_reset_throttled.html", status=429
+            )
+        return super().form_valid(form)
 
 
 # --- Two-step sign-in -------------------------------------------------------------------

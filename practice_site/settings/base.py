@@ -230,6 +230,8 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 # No outside requests for avatars: the site may run where there is no network.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# The admin's password reset serves therapists only (clients reset theirs in the portal).
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "clients.forms.AdminPasswordResetForm"  # noqa: S105 (a class)
 
 # --- Forms ----------------------------------------------------------------------------------
 
