@@ -8,16 +8,19 @@ import zoneinfo
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
 
 from .audit import record
 from .lockout import normalise_email
 from .models import THERAPISTS_GROUP, AuditEvent, Client, Couple, User
+from .twofactor import confirmed_devices, verify_code
 
 # Long enough for any password manager, short enough that nobody can make us hash a novel.
 PASSWORD_MAX_LENGTH = 1024
@@ -318,3 +321,56 @@ class AdminPasswordResetForm(WagtailPasswordResetForm):
             therapist=context["user"],
             actor=None,
         )
+
+
+class CurrentCredentialsForm(forms.Form):
+    """Asks who is at the keyboard before a change that could hand the account to someone else.
+
+    - The current password, checked through `authenticate` so django-axes counts wrong ones.
+    - A fresh code from the current authenticator app, when the account has one. It is checked
+      first, so without the phone the password is never tested.
+    """
+
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label=_("Six-digit code from your authenticator app"),
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+        ),
+    )
+
+    def __init__(self, *args, user, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.request = user, request
+        self.devices = confirmed_devices(user)
+        if not self.devices:
+            del self.fields["code"]
+        _limit_password_length(self, "password")
+
+    def needs_credentials(self):
+        return True
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.needs_credentials() or self.errors:
+            return cleaned
+        if self.devices:
+            code = "".join(cleaned.get("code", "").split())
+            if verify_code(self.devices, code) is None:
+                self.add_error(
+                    "code",
+                    _("That code didn't match. Codes change every 30 seconds; try the newest one."),
+                )
+                return cleaned
+        password = cleaned.get("password") or ""
+        user = authenticate(self.request, username=self.user.email, password=password)
+        if user is None or user.pk != self.user.pk:
+            self.add_error("password", _("That isn't your current password. Please type it again."))
+        return cleaned

@@ -170,6 +170,7 @@ def register_viewsets():
 two_factor_urls = [
     path("setup/", views.two_factor_setup, name="setup"),
     path("verify/", views.two_factor_verify, name="verify"),
+    path("confirm/", views.two_factor_confirm, name="confirm"),
 ]
 
 
