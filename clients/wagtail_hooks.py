@@ -1,19 +1,21 @@
 """Admin wiring: clients, couples and their audit trail in the Wagtail admin; a client
-chooser limited to the therapist's own; two-step sign-in pages."""
+chooser limited to the therapist's own; two-step sign-in pages; the sign-in e-mail panel."""
 
 from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.account import BaseSettingsPanel
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from .access import TherapistOwnedPermissionPolicy
-from .forms import ClientAdminForm, CoupleAdminForm
+from .forms import ClientAdminForm, CoupleAdminForm, EmailChangeForm
 from .models import AuditEvent, Client, ClientLogEntry, Couple
 from .views import admin as views
 
@@ -191,3 +193,21 @@ def two_factor_account_item(request):
 @hooks.register("insert_global_admin_css")
 def clients_admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("clients/admin.css"))
+
+
+class SignInEmailSettingsPanel(BaseSettingsPanel):
+    """The sign-in e-mail, apart from Wagtail's name panel: changing it asks for the password."""
+
+    name = "sign_in_email"
+    title = gettext_lazy("Sign-in e-mail")
+    order = 150
+    form_class = EmailChangeForm
+
+    def get_form(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        return self.form_class(data, prefix=self.name, user=self.user, request=self.request)
+
+
+@hooks.register("register_account_settings_panel")
+def sign_in_email_panel(request, user, profile):
+    return SignInEmailSettingsPanel(request, user, profile)

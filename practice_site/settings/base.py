@@ -232,6 +232,8 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # The admin's password reset serves therapists only (clients reset theirs in the portal).
 WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "clients.forms.AdminPasswordResetForm"  # noqa: S105 (a class)
+# The sign-in e-mail is changed in its own account panel, which asks for the password.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 
 # --- Forms ----------------------------------------------------------------------------------
 
