@@ -311,6 +311,15 @@ class AdminPasswordResetView(account_views.PasswordResetView):
         return super().form_valid(form)
 
 
+class AdminPasswordResetConfirmView(account_views.PasswordResetConfirmView):
+    """The admin's reset link works for therapists only: a client's (the portal's tokens come
+    from the same generator) opens nothing here."""
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_therapist else None
+
+
 # --- Two-step sign-in -------------------------------------------------------------------
 
 

@@ -79,3 +79,29 @@ def test_the_throttle_answers_kindly_and_the_same_for_unknown_emails(client, the
     assert "Please wait a little" in page.content.decode()
     # Another address is not held back by this one.
     assert request_admin_reset(client, therapist.email, REMOTE_ADDR="10.1.1.1").status_code == 302
+
+
+def _admin_confirm_path(user):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return f"/admin/password_reset/confirm/{uid}/{default_token_generator.make_token(user)}/"
+
+
+def test_a_clients_reset_link_does_not_work_in_the_admin(client, client_profile, therapist):
+    new = {"new_password1": "new pass phrase 99", "new_password2": "new pass phrase 99"}
+    # Positive control: the therapist's own link opens the form and sets her password.
+    form = client.get(_admin_confirm_path(therapist), follow=True)
+    assert "new_password1" in form.content.decode()
+    client.post(form.redirect_chain[-1][0], new)
+    therapist.refresh_from_db()
+    assert therapist.check_password(new["new_password1"])
+
+    link = _admin_confirm_path(client_profile.user)
+    page = client.get(link, follow=True)
+    assert "new_password1" not in page.content.decode()
+    client.post(link.rsplit("/", 2)[0] + "/set-password/", new)
+    client_profile.user.refresh_from_db()
+    assert not client_profile.user.check_password(new["new_password1"])
