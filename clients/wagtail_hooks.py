@@ -204,8 +204,14 @@ class SignInEmailSettingsPanel(BaseSettingsPanel):
     form_class = EmailChangeForm
 
     def get_form(self):
-        data = self.request.POST if self.request.method == "POST" else None
-        return self.form_class(data, prefix=self.name, user=self.user, request=self.request)
+        # Wagtail's account view asks for the form again to render errors; one form per
+        # request, so the password and code are checked (and counted) once.
+        form = getattr(self.request, "_sign_in_email_form", None)
+        if form is None:
+            data = self.request.POST if self.request.method == "POST" else None
+            form = self.form_class(data, prefix=self.name, user=self.user, request=self.request)
+            self.request._sign_in_email_form = form
+        return form
 
 
 @hooks.register("register_account_settings_panel")

@@ -307,6 +307,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 # Our own audit trail records sign-ins; axes keeps only the counters it needs.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+# Axes keeps a failed attempt's POST data: mask every password field, prefixed ones too.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "sign_in_email-password"]
 
 # Password-reset requests allowed per address and e-mail within PASSWORD_RESET_WINDOW.
 PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=5)

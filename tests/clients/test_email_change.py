@@ -121,3 +121,17 @@ def test_with_an_authenticator_a_fresh_code_is_needed_too(client, therapist):
     assert therapist.email == NEW_EMAIL
     assert email_changes().count() == 1
     assert [message.to for message in mail.outbox] == [[old_email]]
+
+
+def test_wrong_passwords_count_towards_the_sign_in_lock(therapist_client, therapist, settings):
+    """Guessing the password from an unattended session locks it like guessing at sign-in."""
+    settings.AXES_FAILURE_LIMIT = 3
+    old_email = therapist.email
+    answers = [change_email(therapist_client, password=f"guess {n}").status_code for n in range(3)]
+    assert answers[-1] == 429
+    assert change_email(therapist_client, password=PASSWORD).status_code == 429
+    assert_unchanged(therapist, old_email)
+    # Axes keeps the attempts' form data, never the guesses.
+    from axes.models import AccessAttempt
+
+    assert "guess" not in "".join(AccessAttempt.objects.values_list("post_data", flat=True))
