@@ -104,3 +104,19 @@ def test_the_permission_to_replace_runs_out(verified, therapist, old_device, clo
     verified.post(CONFIRM_URL, {"password": PASSWORD, "code": current_code(old_device)})
     clock.shift(11 * 60)
     assert verified.get(SETUP_URL).url.startswith(CONFIRM_URL)
+
+
+def test_first_set_up_asks_no_password_and_is_recorded(client, therapist, clock):
+    admin_sign_in(client, therapist)
+    assert 'class="qr-code"' in client.get(SETUP_URL).content.decode()
+    device = TOTPDevice.objects.get(user=therapist, confirmed=False)
+    response = client.post(SETUP_URL, {"code": current_code(device), "next": "/admin/"})
+    assert response.url == "/admin/"
+    assert changes().get().therapist == therapist
+    assert [message.to for message in mail.outbox] == [[therapist.email]]
+
+
+def test_the_confirm_page_needs_a_signed_in_verified_therapist(client, therapist, old_device):
+    assert client.get(CONFIRM_URL).url.startswith("/admin/login/")
+    admin_sign_in(client, therapist)
+    assert client.get(CONFIRM_URL).url.startswith("/admin/two-step/verify/")
