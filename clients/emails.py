@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 
 def send_templated(name, to, context):
@@ -74,5 +75,27 @@ def send_password_reset(client):
             "name": client.display_name,
             "link": _link("portal:password_reset_confirm", client, password_reset_tokens),
             "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        },
+    )
+
+
+def send_authenticator_changed(user):
+    """Tells a therapist that a new authenticator app now confirms her sign-ins."""
+    return send_templated(
+        "authenticator_changed",
+        user.email,
+        {"name": user.get_full_name() or user.email, "when": timezone.now()},
+    )
+
+
+def send_email_changed(user, old_email):
+    """Tells the old address that the sign-in e-mail was changed, and to what."""
+    return send_templated(
+        "email_changed",
+        old_email,
+        {
+            "name": user.get_full_name() or old_email,
+            "new_email": user.email,
+            "when": timezone.now(),
         },
     )

@@ -8,15 +8,20 @@ import zoneinfo
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
 
+from .audit import record
+from .emails import send_email_changed
 from .lockout import normalise_email
-from .models import THERAPISTS_GROUP, Client, Couple, User
+from .models import THERAPISTS_GROUP, AuditEvent, Client, Couple, User
+from .twofactor import confirmed_devices, verify_code
 
 # Long enough for any password manager, short enough that nobody can make us hash a novel.
 PASSWORD_MAX_LENGTH = 1024
@@ -326,3 +331,136 @@ class ListingSearchForm(forms.Form):
 
     def clean_q(self):
         return " ".join(self.cleaned_data["q"].split())
+
+
+# --- Therapists' own account ---------------------------------------------------------------
+
+
+class AdminPasswordResetForm(WagtailPasswordResetForm):
+    """Wagtail's admin password reset, for therapists only (WAGTAILADMIN_USER_PASSWORD_RESET_FORM).
+
+    - Clients, closed accounts and unknown e-mails get no mail, and the same page as anyone.
+    - Each mail sent is audited (PASSWORD_RESET_REQUESTED, for that therapist).
+    - The view throttles requests per address and e-mail before this form sends anything.
+    """
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
+
+    def get_users(self, email):
+        return (user for user in super().get_users(email) if user.is_therapist)
+
+    def save(self, request=None, **kwargs):
+        self.request = request
+        return super().save(request=request, **kwargs)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+        record(
+            self.request,
+            AuditEvent.Action.PASSWORD_RESET_REQUESTED,
+            therapist=context["user"],
+            actor=None,
+        )
+
+
+class CurrentCredentialsForm(forms.Form):
+    """Asks who is at the keyboard before a change that could hand the account to someone else.
+
+    - The current password, checked through `authenticate` so django-axes counts wrong ones.
+    - A fresh code from the current authenticator app, when the account has one. It is checked
+      first, so without the phone the password is never tested.
+    """
+
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label=_("Six-digit code from your authenticator app"),
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+        ),
+    )
+
+    def __init__(self, *args, user, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.request = user, request
+        self.devices = confirmed_devices(user)
+        if not self.devices:
+            del self.fields["code"]
+        _limit_password_length(self, "password")
+
+    def needs_credentials(self):
+        return True
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.needs_credentials() or self.errors:
+            return cleaned
+        if self.devices:
+            code = "".join(cleaned.get("code", "").split())
+            if not code:
+                # Not a guess: django-otp's slow-down is kept for wrong codes.
+                self.add_error("code", _("Please enter the code your authenticator app shows."))
+                return cleaned
+            if verify_code(self.devices, code) is None:
+                self.add_error(
+                    "code",
+                    _("That code didn't match. Codes change every 30 seconds; try the newest one."),
+                )
+                return cleaned
+        password = cleaned.get("password") or ""
+        user = authenticate(self.request, username=self.user.email, password=password)
+        if user is None or user.pk != self.user.pk:
+            self.add_error("password", _("That isn't your current password. Please type it again."))
+        return cleaned
+
+
+class EmailChangeForm(CurrentCredentialsForm):
+    """The sign-in e-mail on the admin's account page (with WAGTAIL_EMAIL_MANAGEMENT_ENABLED off).
+
+    - Left as it is, nothing is asked and nothing happens, so the other panels save freely.
+    - A new address needs the current credentials; saving it is audited (EMAIL_CHANGED) and
+      the old address is told, before the change is kept.
+    """
+
+    email = forms.EmailField(
+        label=_("Sign-in e-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    field_order = ["email", "password", "code"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].initial = self.user.email
+        self.fields["password"].help_text = _("Needed only when you change your e-mail.")
+        if "code" in self.fields:
+            self.fields["code"].help_text = _("Needed only when you change your e-mail.")
+
+    def clean_email(self):
+        email = normalise_email(self.cleaned_data["email"])
+        if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
+            raise ValidationError(_("Someone already uses this e-mail address here."))
+        return email
+
+    def needs_credentials(self):
+        return self.changed()
+
+    def changed(self):
+        return self.cleaned_data.get("email", self.user.email) != self.user.email
+
+    def save(self):
+        if not self.changed():
+            return self.user
+        old_email = self.user.email
+        self.user.email = self.cleaned_data["email"]
+        self.user.save(update_fields=["email"])
+        record(self.request, AuditEvent.Action.EMAIL_CHANGED, therapist=self.user)
+        send_email_changed(self.user, old_email)
+        return self.user

@@ -29,9 +29,13 @@ def normalise_email(value):
 
 
 def username_for_axes(request, credentials):
-    """The e-mail as the account key, whatever its case or stray spaces."""
+    """The e-mail as the account key, whatever its case or stray spaces.
+
+    Sign-in forms post it as `username`; axes' backend passes it under the user model's
+    USERNAME_FIELD (`email`) when `authenticate` is called outside a sign-in form.
+    """
     credentials = credentials or {}
-    value = credentials.get("username")
+    value = credentials.get("username") or credentials.get(settings.AXES_USERNAME_FORM_FIELD)
     if value is None and request is not None:
         value = request.POST.get("username", "")
     return normalise_email(value)

@@ -24,6 +24,16 @@ def confirmed_devices(user):
     return list(TOTPDevice.objects.filter(user=user, confirmed=True))
 
 
+def verify_code(devices, code):
+    """The device that accepts this code, or None. django-otp slows down repeated guesses
+    and refuses a code already used."""
+    for device in devices:
+        allowed, _ = device.verify_is_allowed()
+        if allowed and device.verify_token(code):
+            return device
+    return None
+
+
 def qr_code_svg(device):
     """The otpauth:// address as an inline SVG QR code, drawn on the server."""
     return segno.make(device.config_url, error="m").svg_inline(

@@ -1,5 +1,5 @@
 """Admin wiring: clients, couples and their audit trail in the Wagtail admin; a client
-chooser limited to the therapist's own; two-step sign-in pages."""
+chooser limited to the therapist's own; two-step sign-in pages; the sign-in e-mail panel."""
 
 from django.templatetags.static import static
 from django.urls import include, path, reverse
@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.account import BaseSettingsPanel
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -15,7 +16,7 @@ from wagtail.permissions import register_permission_policy
 
 from .access import TherapistOwnedPermissionPolicy
 from .filters import AuditEventFilterSet
-from .forms import ClientAdminForm, CoupleAdminForm
+from .forms import ClientAdminForm, CoupleAdminForm, EmailChangeForm
 from .models import AuditEvent, Client, ClientLogEntry, Couple
 from .views import admin as views
 
@@ -175,6 +176,7 @@ def register_viewsets():
 two_factor_urls = [
     path("setup/", views.two_factor_setup, name="setup"),
     path("verify/", views.two_factor_verify, name="verify"),
+    path("confirm/", views.two_factor_confirm, name="confirm"),
 ]
 
 
@@ -195,3 +197,27 @@ def two_factor_account_item(request):
 @hooks.register("insert_global_admin_css")
 def clients_admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("clients/admin.css"))
+
+
+class SignInEmailSettingsPanel(BaseSettingsPanel):
+    """The sign-in e-mail, apart from Wagtail's name panel: changing it asks for the password."""
+
+    name = "sign_in_email"
+    title = _("Sign-in e-mail")
+    order = 150
+    form_class = EmailChangeForm
+
+    def get_form(self):
+        # Wagtail's account view asks for the form again to render errors; one form per
+        # request, so the password and code are checked (and counted) once.
+        form = getattr(self.request, "_sign_in_email_form", None)
+        if form is None:
+            data = self.request.POST if self.request.method == "POST" else None
+            form = self.form_class(data, prefix=self.name, user=self.user, request=self.request)
+            self.request._sign_in_email_form = form
+        return form
+
+
+@hooks.register("register_account_settings_panel")
+def sign_in_email_panel(request, user, profile):
+    return SignInEmailSettingsPanel(request, user, profile)

@@ -4,7 +4,16 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from clients.views.admin import AdminPasswordResetConfirmView, AdminPasswordResetView
+
 urlpatterns = [
+    # Before Wagtail's own: the same pages, throttled and for therapists only (the form that
+    # decides who gets a mail is set in settings).
+    path("admin/password_reset/", AdminPasswordResetView.as_view()),
+    path(
+        "admin/password_reset/confirm/<uidb64>/<token>/",
+        AdminPasswordResetConfirmView.as_view(),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("portal/", include("homework.urls")),

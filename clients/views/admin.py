@@ -12,12 +12,15 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from wagtail import hooks
+from wagtail.admin.views import account as account_views
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import chooser as chooser_views
 
@@ -28,11 +31,17 @@ from ..access import (
     get_own_or_404,
 )
 from ..audit import record
-from ..emails import send_invitation, send_password_reset
-from ..forms import DeleteClientForm, ListingSearchForm, TokenForm
-from ..lockout import locked_until, unlock
+from ..emails import send_authenticator_changed, send_invitation, send_password_reset
+from ..forms import CurrentCredentialsForm, DeleteClientForm, ListingSearchForm, TokenForm
+from ..lockout import locked_until, reset_request_allowed, unlock
 from ..models import AuditEvent
-from ..twofactor import confirmed_devices, has_device, pending_device, qr_code_svg
+from ..twofactor import (
+    confirmed_devices,
+    has_device,
+    pending_device,
+    qr_code_svg,
+    verify_code,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -388,6 +397,33 @@ def delete_client(request, pk):
     )
 
 
+# --- The therapist's own account -------------------------------------------------------------
+
+
+class AdminPasswordResetView(account_views.PasswordResetView):
+    """Wagtail's admin password reset, throttled per address and e-mail like the portal's.
+
+    The form (WAGTAILADMIN_USER_PASSWORD_RESET_FORM) decides who gets a mail; every request
+    counts, known e-mail or not, so neither the answer nor the throttle reveals an account.
+    """
+
+    def form_valid(self, form):
+        if not reset_request_allowed(self.request, form.cleaned_data["email"]):
+            return TemplateResponse(
+                self.request, "clients/admin/password_reset_throttled.html", status=429
+            )
+        return super().form_valid(form)
+
+
+class AdminPasswordResetConfirmView(account_views.PasswordResetConfirmView):
+    """The admin's reset link works for therapists only: a client's (the portal's tokens come
+    from the same generator) opens nothing here."""
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_therapist else None
+
+
 # --- Two-step sign-in -------------------------------------------------------------------
 
 
@@ -398,21 +434,44 @@ def _next_url(request):
     return reverse("wagtailadmin_home")
 
 
+# How long a confirmed password and code allow replacing the authenticator app.
+REPLACE_WINDOW = 10 * 60
+REPLACE_SESSION_KEY = "clients_2fa_replace_until"
+
+
+def _may_replace_device(request):
+    until = request.session.get(REPLACE_SESSION_KEY, 0)
+    return timezone.now().timestamp() < until
+
+
 def two_factor_setup(request):
-    """Shows a QR code for a new authenticator app and confirms it with a first code."""
-    if has_device(request.user) and not request.user.is_verified():
+    """Shows a QR code for a new authenticator app and confirms it with a first code.
+
+    - First set-up (no app yet) asks nothing more: the sign-in has just happened.
+    - Replacing an app first asks for the password and a code from the current app
+      (`two_factor_confirm`); that permission lasts REPLACE_WINDOW and is used up once.
+    - Every new app is audited and the account's address is told.
+    """
+    replacing = has_device(request.user)
+    if replacing and not request.user.is_verified():
         return redirect(f"{reverse('clients_2fa:verify')}?next={_next_url(request)}")
+    if replacing and not _may_replace_device(request):
+        return redirect(f"{reverse('clients_2fa:confirm')}?next={_next_url(request)}")
     device = pending_device(request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             confirmed_devices_before = confirmed_devices(request.user)
-            device.confirmed = True
-            device.save()
-            for old in confirmed_devices_before:
-                old.delete()
+            with transaction.atomic():
+                device.confirmed = True
+                device.save()
+                for old in confirmed_devices_before:
+                    old.delete()
+                record(request, AuditEvent.Action.AUTHENTICATOR_CHANGED, therapist=request.user)
+            request.session.pop(REPLACE_SESSION_KEY, None)
             otp_login(request, device)
-            messages.success(request, "Two-step sign-in is on. Keep your phone handy.")
+            send_authenticator_changed(request.user)
+            messages.success(request, _("Two-step sign-in is on. Keep your phone handy."))
             return redirect(_next_url(request))
         form.add_error(
             "code", "That code didn't match. Check the time on your phone and try again."
@@ -431,6 +490,29 @@ def two_factor_setup(request):
     )
 
 
+@sensitive_post_parameters("password")
+def two_factor_confirm(request):
+    """Before a new authenticator app replaces the current one: the password and a code."""
+    if not has_device(request.user):
+        return redirect(f"{reverse('clients_2fa:setup')}?next={_next_url(request)}")
+    form = CurrentCredentialsForm(
+        request.POST if request.method == "POST" else None, user=request.user, request=request
+    )
+    if request.method == "POST" and form.is_valid():
+        request.session[REPLACE_SESSION_KEY] = timezone.now().timestamp() + REPLACE_WINDOW
+        return redirect(f"{reverse('clients_2fa:setup')}?next={_next_url(request)}")
+    return TemplateResponse(
+        request,
+        "clients/admin/two_factor_confirm.html",
+        {
+            "form": form,
+            "next": _next_url(request),
+            "page_title": _("Replace your authenticator app"),
+            "header_icon": "key",
+        },
+    )
+
+
 def two_factor_verify(request):
     """Asks for the current code after signing in to the admin."""
     if request.user.is_verified():
@@ -440,11 +522,10 @@ def two_factor_verify(request):
         return redirect(f"{reverse('clients_2fa:setup')}?next={_next_url(request)}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        for device in devices:
-            allowed, _ = device.verify_is_allowed()
-            if allowed and device.verify_token(form.cleaned_data["code"]):
-                otp_login(request, device)
-                return redirect(_next_url(request))
+        device = verify_code(devices, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next_url(request))
         form.add_error(
             "code", "That code didn't match. Codes change every 30 seconds; try the newest one."
         )

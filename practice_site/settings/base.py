@@ -230,6 +230,10 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 # No outside requests for avatars: the site may run where there is no network.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# The admin's password reset serves therapists only (clients reset theirs in the portal).
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "clients.forms.AdminPasswordResetForm"  # noqa: S105 (a class)
+# The sign-in e-mail is changed in its own account panel, which asks for the password.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 
 # --- Forms ----------------------------------------------------------------------------------
 
@@ -303,6 +307,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 # Our own audit trail records sign-ins; axes keeps only the counters it needs.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+# Axes keeps a failed attempt's POST data: mask every password field, prefixed ones too.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "sign_in_email-password"]
 
 # Password-reset requests allowed per address and e-mail within PASSWORD_RESET_WINDOW.
 PASSWORD_RESET_LIMIT = env.int("PASSWORD_RESET_LIMIT", default=5)

@@ -97,3 +97,42 @@ def test_a_reset_clears_the_sign_in_lock(client, client_profile, settings):
     )
     client.post("/portal/logout/")
     assert sign_in(client, client_profile.email, "fresh phrase 123").status_code == 302
+
+
+def _shape(queries):
+    """The SQL of each query with its values blanked: what was asked, not of whom."""
+    return [re.sub(r"'[^']*'|\b\d+\b", "?", query["sql"]) for query in queries]
+
+
+def test_known_and_unknown_emails_do_the_same_work_in_the_request(client, client_profile):
+    from unittest import mock
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    runs = {}
+    for label, email in (("known", client_profile.email), ("unknown", "nobody@example.org")):
+        with (
+            mock.patch("clients.views.portal.async_task") as enqueue,
+            CaptureQueriesContext(connection) as queries,
+        ):
+            request_reset(client, email)
+        runs[label] = (_shape(queries.captured_queries), enqueue.call_args_list)
+    known_sql, known_calls = runs["known"]
+    unknown_sql, unknown_calls = runs["unknown"]
+    assert known_sql == unknown_sql
+    assert len(known_calls) == len(unknown_calls) == 1
+    assert known_calls[0].args[0] == unknown_calls[0].args[0]
+    assert len(known_calls[0].args) == len(unknown_calls[0].args)
+    assert known_calls[0].kwargs == unknown_calls[0].kwargs
+
+
+def test_the_task_mails_a_known_client_and_nobody_else(client, client_profile, outsider):
+    from clients.tasks import send_password_reset_email
+
+    send_password_reset_email(None)
+    assert not mail.outbox
+    request_reset(client, "nobody@example.org")
+    assert not mail.outbox
+    request_reset(client, f"  {client_profile.email.upper()} ")
+    assert [message.to for message in mail.outbox] == [[client_profile.email]]
