@@ -44,7 +44,7 @@ def client_required(view):
             return redirect_to_login(request.get_full_path())
         client = Client.objects.filter(user=request.user).select_related("therapist").first()
         if client is None:
-            if request.user.has_perm("wagtailadmin.access_admin"):
+            if request.user.is_therapist:
                 return redirect("wagtailadmin_home")
             raise Http404("No client account.")
         request.client = client

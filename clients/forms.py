@@ -11,11 +11,10 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from .lockout import normalise_email
-from .models import THERAPISTS_GROUP, Client, Couple, User
+from .models import Client, Couple, User
 
 # Long enough for any password manager, short enough that nobody can make us hash a novel.
 PASSWORD_MAX_LENGTH = 1024
@@ -180,10 +179,7 @@ class ClientAdminForm(WagtailAdminModelForm):
             self.fields["email"].initial = self.instance.user.email
         # Only the practice owner sees this field (FieldPanel permission="superuser").
         if "therapist" in self.fields:
-            therapists = User.objects.filter(
-                Q(groups__name=THERAPISTS_GROUP) | Q(is_superuser=True)
-            ).distinct()
-            self.fields["therapist"].queryset = therapists
+            self.fields["therapist"].queryset = User.objects.therapists()
             self.fields["therapist"].required = False
             self.fields["therapist"].help_text = "Leave empty for yourself."
             self.fields["therapist"].widget = forms.Select(choices=self.fields["therapist"].choices)

@@ -21,7 +21,21 @@ def validate_timezone(value):
         raise ValidationError("Choose a time zone from the list, e.g. Europe/London.")
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def therapists(self):
+        """Who is a therapist, the one rule (`User.is_therapist` asks it too):
+
+        - a member of the "Therapists" group, as Settings → Users makes them;
+        - or the practice owner (a superuser).
+
+        Not `is_staff`: the Wagtail admin never sets it.
+        """
+        return self.filter(
+            models.Q(is_superuser=True) | models.Q(groups__name=THERAPISTS_GROUP)
+        ).distinct()
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
@@ -74,7 +88,10 @@ class User(AbstractUser):
 
     @property
     def is_therapist(self):
-        return self.is_superuser or self.groups.filter(name=THERAPISTS_GROUP).exists()
+        """See `UserQuerySet.therapists`."""
+        if self.pk is None:
+            return False
+        return type(self).objects.therapists().filter(pk=self.pk).exists()
 
 
 class TherapistOwnedQuerySet(models.QuerySet):
