@@ -34,6 +34,19 @@ class UserQuerySet(models.QuerySet):
             models.Q(is_superuser=True) | models.Q(groups__name=THERAPISTS_GROUP)
         ).distinct()
 
+    def therapists_choosable_by(self, user, *, keep=None):
+        """Therapists `user` may pick in a form: every therapist for the owner, herself otherwise.
+
+        `keep`, the therapist a form already holds, stays choosable so that saving the form
+        never drops it silently; a client is never choosable, even there.
+        """
+        if user is None or not user.is_authenticated:
+            return self.none()
+        therapists = self.therapists()
+        if user.is_superuser:
+            return therapists
+        return therapists.filter(models.Q(pk=user.pk) | models.Q(pk=keep))
+
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
