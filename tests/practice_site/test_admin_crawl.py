@@ -58,7 +58,10 @@ def strings_in(data):
 
 
 def text_of(response):
-    """The page as served (JSON answers' strings joined), e.g. for a chooser's HTML."""
+    """The page as served (JSON answers' strings joined), e.g. for a chooser's HTML.
+
+    An .xlsx export is compressed, so unreadable here; its .csv twin is read instead.
+    """
     body = b"".join(response.streaming_content) if response.streaming else response.content
     text = body.decode(errors="replace")
     if response.get("Content-Type", "").startswith("application/json"):
