@@ -43,6 +43,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import ArticleBodyBlock
+from .forms import AuthorForm
 
 ARTICLES_PER_PAGE = 10
 # Element ids the article template uses itself, kept free of section anchors.
@@ -97,6 +98,7 @@ class Author(index.Indexed, models.Model):
         FieldPanel("photo"),
         FieldPanel("user"),
     ]
+    base_form_class = AuthorForm
 
     search_fields = [
         index.SearchField("name"),

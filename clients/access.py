@@ -74,7 +74,7 @@ def client_required(view):
             return redirect_to_login(request.get_full_path())
         profiles = profiles_of(request)
         if not profiles:
-            if request.user.has_perm("wagtailadmin.access_admin"):
+            if request.user.is_therapist:
                 return redirect("wagtailadmin_home")
             raise Http404("No client account.")
         request.client = chosen_profile(request, profiles)

@@ -2,10 +2,10 @@
 
 import os
 
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from .models import THERAPISTS_GROUP, Client, Couple, User
+from .groups import ensure_therapists_group
+from .models import Client, Couple, User
 
 # Documented in the README; DEMO_PASSWORD overrides it.
 DEFAULT_DEMO_PASSWORD = "practice-demo-2026"  # noqa: S105
@@ -33,8 +33,8 @@ def _user(email, first, last, **extra):
 
 def seed():
     """Returns a dict of the demo people by short name."""
-    therapist = _user(THERAPIST_EMAIL, "Maya", "Okafor", is_staff=True)
-    therapist.groups.add(Group.objects.get_or_create(name=THERAPISTS_GROUP)[0])
+    therapist = _user(THERAPIST_EMAIL, "Maya", "Okafor")
+    therapist.groups.add(ensure_therapists_group())
 
     people = {"therapist": therapist}
     for key, email, full_name, tz in [

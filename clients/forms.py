@@ -12,7 +12,6 @@ from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
@@ -20,7 +19,7 @@ from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetFo
 from .audit import record
 from .emails import send_email_changed
 from .lockout import normalise_email
-from .models import THERAPISTS_GROUP, AuditEvent, Client, Couple, User
+from .models import AuditEvent, Client, Couple, User
 from .twofactor import confirmed_devices, verify_code
 
 # Long enough for any password manager, short enough that nobody can make us hash a novel.
@@ -186,10 +185,7 @@ class ClientAdminForm(WagtailAdminModelForm):
             self.fields["email"].initial = self.instance.user.email
         # Only the practice owner sees this field (FieldPanel permission="superuser").
         if "therapist" in self.fields:
-            therapists = User.objects.filter(
-                Q(groups__name=THERAPISTS_GROUP) | Q(is_superuser=True)
-            ).distinct()
-            self.fields["therapist"].queryset = therapists
+            self.fields["therapist"].queryset = User.objects.therapists()
             self.fields["therapist"].required = False
             self.fields["therapist"].help_text = "Leave empty for yourself."
             self.fields["therapist"].widget = forms.Select(choices=self.fields["therapist"].choices)

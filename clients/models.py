@@ -22,7 +22,34 @@ def validate_timezone(value):
         raise ValidationError("Choose a time zone from the list, e.g. Europe/London.")
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def therapists(self):
+        """Who is a therapist, the one rule (`User.is_therapist` asks it too):
+
+        - a member of the "Therapists" group, as Settings → Users makes them;
+        - or the practice owner (a superuser).
+
+        Not `is_staff`: the Wagtail admin never sets it.
+        """
+        return self.filter(
+            models.Q(is_superuser=True) | models.Q(groups__name=THERAPISTS_GROUP)
+        ).distinct()
+
+    def therapists_choosable_by(self, user, *, keep=None):
+        """Therapists `user` may pick in a form: every therapist for the owner, herself otherwise.
+
+        `keep`, the therapist a form already holds, stays choosable so that saving the form
+        never drops it silently; a client is never choosable, even there.
+        """
+        if user is None or not user.is_authenticated:
+            return self.none()
+        therapists = self.therapists()
+        if user.is_superuser:
+            return therapists
+        return therapists.filter(models.Q(pk=user.pk) | models.Q(pk=keep))
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
@@ -81,7 +108,10 @@ class User(AbstractUser):
 
     @property
     def is_therapist(self):
-        return self.is_superuser or self.groups.filter(name=THERAPISTS_GROUP).exists()
+        """See `UserQuerySet.therapists`."""
+        if self.pk is None:
+            return False
+        return type(self).objects.therapists().filter(pk=self.pk).exists()
 
 
 class TherapistOwnedQuerySet(models.QuerySet):

@@ -12,10 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone as django_timezone
 
-from clients.models import THERAPISTS_GROUP, Client, Couple, User
+from clients.groups import ensure_therapists_group
+from clients.models import Client, Couple, User
 
 # Playwright's sync API runs an event loop in this thread; the ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -25,15 +25,15 @@ PASSWORD = "a-long-test-password-42"
 
 
 def make_therapist(email, **extra):
+    """A therapist as Settings → Users makes one: no staff flag, in the Therapists group."""
     user = User.objects.create_user(
         email=email,
         password=PASSWORD,
-        is_staff=True,
         first_name=extra.pop("first_name", "Maya"),
         last_name=extra.pop("last_name", "Okafor"),
         **extra,
     )
-    user.groups.add(Group.objects.get_or_create(name=THERAPISTS_GROUP)[0])
+    user.groups.add(ensure_therapists_group())
     return user
 
 

@@ -4,6 +4,7 @@ import pytest
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from blog.models import ArticlePage, Author
+from clients.models import User
 
 
 @pytest.fixture
@@ -134,3 +135,55 @@ def test_therapist_previews_a_new_article_before_saving_it(therapist_client, pag
     html = response.content.decode()
     assert "Not saved yet" in html
     assert "Draft words." in html
+
+
+AUTHOR_ADD = "/admin/snippets/blog/author/add/"
+
+
+def user_choices(response):
+    return list(response.context["form"].fields["user"].queryset)
+
+
+def test_therapist_can_link_an_author_only_to_herself(
+    therapist_client, therapist, other_therapist, client_profile, outsider
+):
+    response = therapist_client.get(AUTHOR_ADD)
+
+    assert user_choices(response) == [therapist]
+    html = response.content.decode()
+    assert "Maya Okafor" in html
+    for other in ("Ines Duval", "Jordan Lee", "Robin Outsider", "jordan@example.org"):
+        assert other not in html
+
+
+def test_owner_links_an_author_to_any_therapist_but_never_a_client(
+    client, therapist, other_therapist, client_profile, outsider
+):
+    owner = User.objects.create_superuser(email="owner@example.org", password="x")
+    client.force_login(owner)
+
+    choices = user_choices(client.get(AUTHOR_ADD))
+
+    assert set(choices) == {owner, therapist, other_therapist}
+
+
+def test_a_clients_account_is_refused_as_an_authors_user(
+    therapist_client, client_profile, outsider
+):
+    for person in (client_profile, outsider):
+        response = therapist_client.post(AUTHOR_ADD, {"name": "Someone", "user": person.user.pk})
+        assert response.status_code == 200
+        assert "user" in response.context["form"].errors
+    assert not Author.objects.exists()
+
+
+def test_editing_another_therapists_author_keeps_her_link(
+    therapist_client, therapist, other_therapist
+):
+    theirs = Author.objects.create(name="Ines Duval", user=other_therapist)
+    edit = f"/admin/snippets/blog/author/edit/{theirs.pk}/"
+
+    assert set(user_choices(therapist_client.get(edit))) == {therapist, other_therapist}
+    therapist_client.post(edit, {"name": "Ines Duval", "user": other_therapist.pk})
+    theirs.refresh_from_db()
+    assert theirs.user == other_therapist

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from blog import demo
 from blog.models import ArticlePage, Author, SeriesPage
 from clients import demo as clients_demo
+from clients.models import User
 from homework.models import Practice
 
 
@@ -70,3 +71,14 @@ def test_seed_demo_walk_works_end_to_end(client, db):
     for page in (series, *parts):
         assert client.get(page.url).status_code == 200
     assert client.get("/blog/").status_code == 200
+
+
+def test_demo_therapist_is_made_as_the_admin_makes_one_and_can_assign(client, db):
+    call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    therapist = User.objects.get(email=clients_demo.THERAPIST_EMAIL)
+    assert therapist.is_therapist
+    assert not therapist.is_staff
+
+    client.force_login(therapist)
+    article = next(page for page in ArticlePage.objects.live() if practice_blocks(page))
+    assert "Assign to clients" in client.get(article.url).content.decode()

@@ -1,8 +1,12 @@
 """The practice block: a Practice snippet shown as a call-out in an article."""
 
 import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
 
+from clients.models import THERAPISTS_GROUP, User
 from homework.models import Practice
+from tests.conftest import PASSWORD
 
 ASSIGN_LINK = "Assign to clients"
 
@@ -54,6 +58,31 @@ def test_therapist_gets_a_link_to_assign_the_practice(
     therapist_client, article_with_practice, practice, assign_urls
 ):
     html = therapist_client.get(article_with_practice.url).content.decode()
+    assert f'href="/admin/homework/assign/?practice={practice.pk}">{ASSIGN_LINK}</a>' in html
+
+
+def test_therapist_added_in_settings_users_gets_the_assign_link(
+    client, article_with_practice, practice
+):
+    owner = User.objects.create_superuser(email="owner@example.org", password=PASSWORD)
+    client.force_login(owner)
+    response = client.post(
+        reverse("wagtailusers_users:add"),
+        {
+            "email": "new.therapist@example.org",
+            "first_name": "Noor",
+            "last_name": "Haddad",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "groups": [Group.objects.get(name=THERAPISTS_GROUP).pk],
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    added = User.objects.get(email="new.therapist@example.org")
+    assert not added.is_staff  # the admin never sets it, so nothing may depend on it
+
+    client.force_login(added)
+    html = client.get(article_with_practice.url).content.decode()
     assert f'href="/admin/homework/assign/?practice={practice.pk}">{ASSIGN_LINK}</a>' in html
 
 

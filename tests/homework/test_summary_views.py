@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -190,8 +191,8 @@ def test_a_client_can_never_download_even_their_own_summary(client, ready_summar
 
     assert response.status_code in (302, 403, 404)
     assert FAKE.content not in b"".join(getattr(response, "streaming_content", [response.content]))
-    partner.user.is_staff = True  # even an account that reaches the admin
-    partner.user.save()
+    admin_access = Permission.objects.get(codename="access_admin")
+    partner.user.user_permissions.add(admin_access)  # even an account that reaches the admin
     response = client.get(reverse("summaries:download", args=[ready_summary.uuid]))
     assert response.status_code in (302, 403, 404)
 
