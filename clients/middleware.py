@@ -1,5 +1,6 @@
 """Request-wide rules: session lifetimes, who may enter the admin, two-step sign-in,
-caching of private pages and the Content-Security-Policy."""
+caching of private pages, what a sign-out clears and the browser policies
+(Permissions-Policy, Content-Security-Policy)."""
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
@@ -68,6 +69,40 @@ def touch(request):
         request.session[LAST_ACTIVITY] = now
 
 
+class PermissionsPolicyMiddleware:
+    """Every response denies the browser features in settings.PERMISSIONS_POLICY."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        policy = settings.PERMISSIONS_POLICY
+        self.header = ", ".join(f"{name}=({' '.join(allow)})" for name, allow in policy.items())
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+class ClearSiteDataMiddleware:
+    """A request that ends a session asks the browser to forget the site: its cache, its
+    cookies and its storage (the portal's sign-out, the admin's, and an idle sign-out).
+
+    Placed before SessionTimeoutMiddleware, so it sees who was signed in when the request came.
+    """
+
+    header = '"cache", "cookies", "storage"'
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        was_signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if was_signed_in and not request.user.is_authenticated:
+            response.headers["Clear-Site-Data"] = self.header
+        return response
+
+
 class SessionTimeoutMiddleware:
     """Ends a session after its idle timeout or its absolute lifetime, server-side.
 
@@ -121,7 +156,11 @@ class ClientsStayOutOfAdminMiddleware:
 class TherapistTwoFactorMiddleware:
     """Sends a therapist without a confirmed code to set-up or verification first.
 
-    Applies when THERAPIST_2FA_REQUIRED is on, and always to someone who has set up a device.
+    - Applies when THERAPIST_2FA_REQUIRED is on, and always to someone who has set up a device.
+    - The admin's own assets that carry no data stay open: the icon sprite and the script
+      translations. Wagtail fetches the sprite on every admin page, the two-step pages too;
+      redirected, it would get the two-step page itself, insert it as a hidden second copy of
+      the form and keep it (the set-up secret with it) in localStorage.
     """
 
     def __init__(self, get_response):
@@ -134,6 +173,8 @@ class TherapistTwoFactorMiddleware:
             reverse("clients_2fa:verify"),
             reverse("wagtailadmin_logout"),
             reverse("wagtailadmin_login"),
+            reverse("wagtailadmin_sprite"),
+            reverse("wagtailadmin_javascript_catalog"),
         }
 
     def __call__(self, request):
@@ -143,7 +184,6 @@ class TherapistTwoFactorMiddleware:
             and user.is_authenticated
             and not user.is_verified()
             and request.path not in self.open_paths
-            and not request.path.startswith(ADMIN_PREFIX + "jsi18n")
         ):
             from .twofactor import has_device
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "clients.middleware.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "clients.middleware.ClearSiteDataMiddleware",
     "clients.middleware.SessionTimeoutMiddleware",
     "clients.middleware.ClientsStayOutOfAdminMiddleware",
     "clients.middleware.TherapistTwoFactorMiddleware",
@@ -287,6 +289,40 @@ ADMIN_CONTENT_SECURITY_POLICY = {
     # Embed thumbnails in the editor come from the video sites.
     "img-src": ["'self'", "data:", "blob:", "https:"],
     "frame-ancestors": ["'self'"],
+}
+
+# Browser features no page of the site uses, denied to it and to every frame it embeds
+# (clients.middleware.PermissionsPolicyMiddleware). Left at the browser's default on purpose:
+# fullscreen, autoplay, encrypted-media and picture-in-picture (the article's video players)
+# and clipboard-write (the admin's copy buttons; same-origin by default).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "attribution-reporting",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "otp-credentials",
+        "payment",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    )
 }
 
 # Brute-force protection (django-axes). Counted per account *and* address together, so one

@@ -1,0 +1,102 @@
+"""Response headers: Permissions-Policy everywhere, Clear-Site-Data on sign-out, and the
+admin's Content-Security-Policy."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from tests.clients.conftest import sign_in
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
+
+
+def directives(header):
+    """A policy header as {directive: [values]}."""
+    parsed = {}
+    for part in header.split(","):
+        name, _, value = part.strip().partition("=")
+        parsed[name] = value
+    return parsed
+
+
+def csp(response):
+    return {
+        name: rest.split()
+        for name, _, rest in (
+            d.strip().partition(" ") for d in response.headers["Content-Security-Policy"].split(";")
+        )
+    }
+
+
+# --- Permissions-Policy ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["/portal/login/", "/admin/login/", "/health/", "/portal/no-such-page/"]
+)
+def test_every_response_denies_the_browser_features_the_site_never_uses(client, url):
+    policy = directives(client.get(url).headers["Permissions-Policy"])
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial"):
+        assert policy[feature] == "()"
+    for feature in ("bluetooth", "midi", "display-capture", "browsing-topics", "hid"):
+        assert policy[feature] == "()"
+
+
+def test_the_portal_and_the_admin_carry_the_same_permissions_policy(portal_client, client):
+    portal = portal_client.get("/portal/").headers["Permissions-Policy"]
+    assert client.get("/admin/login/").headers["Permissions-Policy"] == portal
+
+
+def test_video_embeds_may_still_go_full_screen(client):
+    """Articles embed YouTube and Vimeo players; fullscreen is left to the browser's default."""
+    policy = directives(client.get("/portal/login/").headers["Permissions-Policy"])
+    assert "fullscreen" not in policy
+
+
+# --- Clear-Site-Data ------------------------------------------------------------------------
+
+
+def test_portal_sign_out_clears_the_browsers_copy_of_the_site(portal_client):
+    response = portal_client.post("/portal/logout/")
+    assert response.status_code == 302
+    assert response.headers["Clear-Site-Data"] == CLEAR_SITE_DATA
+
+
+def test_a_sign_out_without_a_session_clears_nothing(client):
+    response = client.post("/portal/logout/")
+    assert "Clear-Site-Data" not in response.headers
+
+
+def test_ordinary_pages_clear_nothing(portal_client):
+    assert "Clear-Site-Data" not in portal_client.get("/portal/").headers
+
+
+def test_admin_sign_out_clears_the_browsers_copy_of_the_site(therapist_client):
+    response = therapist_client.post("/admin/logout/")
+    assert response.status_code == 302
+    assert response.headers["Clear-Site-Data"] == CLEAR_SITE_DATA
+    assert therapist_client.get("/admin/").status_code == 302
+
+
+def test_idle_sign_out_clears_the_browsers_copy_of_the_site(client, client_profile):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        sign_in(client, client_profile.email)
+        assert "Clear-Site-Data" not in client.get("/portal/").headers
+        clock.shift(datetime.timedelta(minutes=31))
+        response = client.get("/portal/")
+    assert response.url.startswith("/portal/login/")
+    assert response.headers["Clear-Site-Data"] == CLEAR_SITE_DATA
+
+
+def test_idle_therapist_sign_out_clears_the_browsers_copy_of_the_site(client, therapist):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.post("/admin/login/", {"username": therapist.email, "password": PASSWORD})
+        clock.shift(datetime.timedelta(minutes=16))
+        response = client.get("/admin/")
+    assert response.url.startswith("/admin/login/")
+    assert response.headers["Clear-Site-Data"] == CLEAR_SITE_DATA
