@@ -2,6 +2,8 @@
 caching of private pages, what a sign-out clears and the browser policies
 (Permissions-Policy, Content-Security-Policy)."""
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 ADMIN_PREFIX = "/admin/"
 PORTAL_PREFIX = "/portal/"
@@ -18,6 +21,9 @@ LAST_ACTIVITY = "clients:last_activity"
 SIGNED_IN_AT = "clients:signed_in_at"
 # The idle clock is written at most this often, to spare a session save on every request.
 ACTIVITY_RESOLUTION = 5
+SIGNED_OUT_PARAM = "signed_out"
+SIGNED_OUT_ASKED = "1"
+SIGNED_OUT_IDLE = "idle"
 
 
 def _now():
@@ -83,11 +89,33 @@ class PermissionsPolicyMiddleware:
         return response
 
 
+def signed_out_notice(request, reason):
+    """The kind word on the sign-in page after a sign-out, by the reason in its address."""
+    if reason == SIGNED_OUT_IDLE:
+        admin = request.path.startswith(ADMIN_PREFIX)
+        timeout = settings.THERAPIST_IDLE_TIMEOUT if admin else settings.CLIENT_IDLE_TIMEOUT
+        return _(
+            "For your privacy you were signed out after %(minutes)s minutes without "
+            "activity. Please sign in again."
+        ) % {"minutes": timeout // 60}
+    return _("You're signed out. See you next time.")
+
+
+def _with_param(url, name, value):
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != name]
+    return urlunsplit(parts._replace(query=urlencode([*query, (name, value)], safe="/")))
+
+
 class ClearSiteDataMiddleware:
     """A request that ends a session asks the browser to forget the site: its cache, its
     cookies and its storage (the portal's sign-out, the admin's, and an idle sign-out).
 
-    Placed before SessionTimeoutMiddleware, so it sees who was signed in when the request came.
+    - Placed before SessionTimeoutMiddleware, so it sees who was signed in when the request
+      came.
+    - The browser then drops the messages' cookie too: the reason for the sign-out travels in
+      the redirect's address instead (`?signed_out=idle`), and becomes a message again when the
+      sign-in page is asked for. Only fixed words are shown, never text from the address.
     """
 
     header = '"cache", "cookies", "storage"'
@@ -97,9 +125,18 @@ class ClearSiteDataMiddleware:
 
     def __call__(self, request):
         was_signed_in = request.user.is_authenticated
+        reason = request.GET.get(SIGNED_OUT_PARAM)
+        if not was_signed_in and reason in (SIGNED_OUT_IDLE, SIGNED_OUT_ASKED):
+            messages.info(request, signed_out_notice(request, reason))
         response = self.get_response(request)
         if was_signed_in and not request.user.is_authenticated:
             response.headers["Clear-Site-Data"] = self.header
+            if response.has_header("Location"):
+                idle = getattr(request, "session_expired", False)
+                reason = SIGNED_OUT_IDLE if idle else SIGNED_OUT_ASKED
+                response["Location"] = _with_param(response["Location"], SIGNED_OUT_PARAM, reason)
+                for _message in messages.get_messages(request):
+                    pass  # consumed: a cookie the browser is told to clear would lose them
         return response
 
 
@@ -128,14 +165,9 @@ class SessionTimeoutMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             if seconds_left(request) <= 0:
-                minutes = idle_timeout_for(request.user) // 60
+                # ClearSiteDataMiddleware tells the person why, on the sign-in page.
                 logout(request)
                 request.session_expired = True
-                messages.info(
-                    request,
-                    f"For your privacy you were signed out after {minutes} minutes without "
-                    "activity. Please sign in again.",
-                )
             elif not self.is_background(request):
                 touch(request)
         return self.get_response(request)

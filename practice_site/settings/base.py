@@ -299,9 +299,6 @@ PERMISSIONS_POLICY = {
     feature: []
     for feature in (
         "accelerometer",
-        "ambient-light-sensor",
-        "attribution-reporting",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",

@@ -43,7 +43,7 @@ def test_every_response_denies_the_browser_features_the_site_never_uses(client, 
     policy = directives(client.get(url).headers["Permissions-Policy"])
     for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial"):
         assert policy[feature] == "()"
-    for feature in ("bluetooth", "midi", "display-capture", "browsing-topics", "hid"):
+    for feature in ("midi", "display-capture", "browsing-topics", "hid", "idle-detection"):
         assert policy[feature] == "()"
 
 
@@ -67,6 +67,19 @@ def test_portal_sign_out_clears_the_browsers_copy_of_the_site(portal_client):
     assert response.headers["Clear-Site-Data"] == CLEAR_SITE_DATA
 
 
+def test_the_goodbye_survives_the_cleared_cookies_in_the_address(portal_client):
+    """The browser drops the messages' cookie with the others: the sign-in page says it."""
+    response = portal_client.post("/portal/logout/", follow=True)
+    assert response.redirect_chain == [("/portal/login/?signed_out=1", 302)]
+    assert response.content.decode().count("signed out. See you next time") == 1
+
+
+def test_the_address_chooses_among_fixed_words_only(client):
+    page = client.get("/portal/login/?signed_out=<b>Call+this+number</b>").content.decode()
+    assert "Call this number" not in page
+    assert "signed out" not in page
+
+
 def test_a_sign_out_without_a_session_clears_nothing(client):
     response = client.post("/portal/logout/")
     assert "Clear-Site-Data" not in response.headers
@@ -81,6 +94,8 @@ def test_admin_sign_out_clears_the_browsers_copy_of_the_site(therapist_client):
     assert response.status_code == 302
     assert response.headers["Clear-Site-Data"] == CLEAR_SITE_DATA
     assert therapist_client.get("/admin/").status_code == 302
+    page = therapist_client.get(response.url).content.decode()
+    assert page.count("signed out. See you next time") == 1
 
 
 def test_idle_sign_out_clears_the_browsers_copy_of_the_site(client, client_profile):
@@ -89,8 +104,10 @@ def test_idle_sign_out_clears_the_browsers_copy_of_the_site(client, client_profi
         assert "Clear-Site-Data" not in client.get("/portal/").headers
         clock.shift(datetime.timedelta(minutes=31))
         response = client.get("/portal/")
-    assert response.url.startswith("/portal/login/")
+    assert response.url == "/portal/login/?next=/portal/&signed_out=idle"
     assert response.headers["Clear-Site-Data"] == CLEAR_SITE_DATA
+    page = client.get(response.url).content.decode()
+    assert page.count("signed out after 30 minutes without activity") == 1
 
 
 def test_idle_therapist_sign_out_clears_the_browsers_copy_of_the_site(client, therapist):
@@ -98,5 +115,7 @@ def test_idle_therapist_sign_out_clears_the_browsers_copy_of_the_site(client, th
         client.post("/admin/login/", {"username": therapist.email, "password": PASSWORD})
         clock.shift(datetime.timedelta(minutes=16))
         response = client.get("/admin/")
-    assert response.url.startswith("/admin/login/")
+    assert response.url == "/admin/login/?next=/admin/&signed_out=idle"
     assert response.headers["Clear-Site-Data"] == CLEAR_SITE_DATA
+    page = client.get(response.url).content.decode()
+    assert page.count("signed out after 15 minutes without activity") == 1
