@@ -2,6 +2,10 @@
 caching of private pages, what a sign-out clears and the browser policies
 (Permissions-Policy, Content-Security-Policy)."""
 
+import base64
+import hashlib
+import json
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from csp.middleware import CSPMiddleware
@@ -240,10 +244,60 @@ class NoStoreMiddleware:
         return response
 
 
-class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp with a looser policy for Wagtail's admin, which needs inline script.
+# Wagtail's admin starts some widgets with an inline script it writes itself, outside any
+# template that could carry a nonce: a chooser (`new PageChooser("id_x", {...});`), a date
+# picker (`initDateChooser("id_x", {...});`) or an inline panel. Each is allowed by its hash
+# when it is exactly such a call with JSON arguments, so no injected script ever is.
+INLINE_SCRIPT = re.compile(r"<script>([^<]*)</script>")
+WIDGET_INIT = re.compile(
+    r"\s*(?:new (?:Page|Snippet|Image|Document|Task)Chooser|init(?:Date|Time|DateTime)Chooser)"
+    r'\("[\w-]+", (?P<options>\{.*\})\);\s*',
+    re.DOTALL,
+)
+PANEL_INIT = re.compile(
+    r"\s*\(function\(\) \{\s*var panel = new (?:InlinePanel|MultipleChooserPanel)"
+    r'\(JSON\.parse\((?P<options>"[^"\\]*(?:\\.[^"\\]*)*")\)\);\s*\}\)\(\);\s*',
+    re.DOTALL,
+)
+# Draftail, Wagtail's rich-text editor, draws its placeholders with <style> elements it makes
+# at run time, with no nonce: inline style is allowed in the admin's editing views only.
+EDITOR_VIEWS = {"add", "edit", "revisions_revert"}
 
-    The admin may also frame itself (Wagtail's preview panel); nothing else may be framed.
+
+def _is_json_object(text):
+    try:
+        return isinstance(json.loads(text), dict)
+    except ValueError:
+        return False
+
+
+def _is_widget_init(script):
+    if match := WIDGET_INIT.fullmatch(script):
+        return _is_json_object(match["options"])
+    if match := PANEL_INIT.fullmatch(script):
+        try:
+            return _is_json_object(json.loads(match["options"]))
+        except ValueError:
+            return False
+    return False
+
+
+def _hash_source(script):
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    return f"'sha256-{digest}'"
+
+
+def allowed_inline_script_hashes(html):
+    """CSP hash sources for the page's inline scripts that are Wagtail's widget initialisers."""
+    return sorted({_hash_source(s) for s in INLINE_SCRIPT.findall(html) if _is_widget_init(s)})
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp, with the admin's own policy (settings.ADMIN_CONTENT_SECURITY_POLICY).
+
+    - No inline script anywhere but Wagtail's widget initialisers, each by its hash.
+    - Inline style in the admin's editing views only, for Draftail (see EDITOR_VIEWS).
+    - The admin may also frame itself (Wagtail's preview panel); nothing else may be framed.
     """
 
     def process_response(self, request, response):
@@ -255,4 +309,15 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         parts = super().get_policy_parts(request, response, report_only=report_only)
         if not report_only and parts.config is None and request.path_info.startswith(ADMIN_PREFIX):
             parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY
+            parts.update = {**(parts.update or {}), **self.admin_allowances(request, response)}
         return parts
+
+    def admin_allowances(self, request, response):
+        allow = {}
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name in EDITOR_VIEWS:
+            allow["style-src"] = ["'unsafe-inline'"]
+        html = not response.streaming and response.get("Content-Type", "").startswith("text/html")
+        if html and (hashes := allowed_inline_script_hashes(response.content.decode())):
+            allow["script-src"] = hashes
+        return allow

@@ -280,12 +280,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-# Wagtail's admin uses inline scripts and styles of its own; it gets a looser policy
-# (applied by clients.middleware.ContentSecurityPolicyMiddleware to /admin/ only).
+# The admin's policy (clients.middleware.ContentSecurityPolicyMiddleware, /admin/ only): the
+# site's, plus what Wagtail's editors need. The middleware adds the hashes of Wagtail's own
+# widget scripts, and inline style in the editing views (Draftail); see
+# docs/security-notes-csp.md.
 ADMIN_CONTENT_SECURITY_POLICY = {
     **CONTENT_SECURITY_POLICY["DIRECTIVES"],
-    "script-src": ["'self'", "'unsafe-inline'"],
-    "style-src": ["'self'", "'unsafe-inline'"],
     # Embed thumbnails in the editor come from the video sites.
     "img-src": ["'self'", "data:", "blob:", "https:"],
     "frame-ancestors": ["'self'"],

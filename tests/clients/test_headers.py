@@ -1,7 +1,10 @@
 """Response headers: Permissions-Policy everywhere, Clear-Site-Data on sign-out, and the
 admin's Content-Security-Policy."""
 
+import base64
 import datetime
+import hashlib
+import re
 
 import pytest
 import time_machine
@@ -119,3 +122,61 @@ def test_idle_therapist_sign_out_clears_the_browsers_copy_of_the_site(client, th
     assert response.headers["Clear-Site-Data"] == CLEAR_SITE_DATA
     page = client.get(response.url).content.decode()
     assert page.count("signed out after 15 minutes without activity") == 1
+
+
+# --- Content-Security-Policy ----------------------------------------------------------------
+
+
+def inline_script_hashes(response):
+    return [s for s in csp(response)["script-src"] if s.startswith("'sha256-")]
+
+
+def test_portal_and_public_pages_allow_no_inline_script_or_style(portal_client, client):
+    for response in (portal_client.get("/portal/"), client.get("/portal/login/")):
+        policy = csp(response)
+        assert policy["script-src"] == ["'self'"]
+        assert policy["style-src"] == ["'self'"]
+        assert policy["frame-ancestors"] == ["'none'"]
+
+
+def test_the_admin_allows_no_inline_script_or_style_outside_editors(therapist_client):
+    policy = csp(therapist_client.get("/admin/"))
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["frame-ancestors"] == ["'self'"]
+
+
+def test_an_editor_allows_inline_style_for_the_rich_text_editor_only(therapist_client):
+    response = therapist_client.get("/admin/snippets/homework/practice/add/")
+    policy = csp(response)
+    assert policy["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert "'unsafe-inline'" not in policy["script-src"]
+
+
+def test_wagtails_widget_scripts_are_allowed_by_their_hash(therapist_client):
+    """The practice editor's page chooser and its prompts' inline panel start from inline
+    scripts; each is allowed by its own hash, and nothing else is."""
+    response = therapist_client.get("/admin/snippets/homework/practice/add/")
+    html = response.content.decode()
+    scripts = re.findall(r"<script>([^<]*)</script>", html)
+    assert any("new PageChooser(" in s for s in scripts)
+    assert any("new InlinePanel(" in s for s in scripts)
+    digests = (base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in scripts)
+    expected = {f"'sha256-{digest}'" for digest in digests}
+    assert set(inline_script_hashes(response)) == expected
+
+
+def test_an_injected_script_gets_no_hash():
+    """Only exactly Wagtail's initialisers, called with JSON, are hashed."""
+    from clients.middleware import allowed_inline_script_hashes
+
+    allowed = 'initDateChooser("id_date", {"format": "Y-m-d"});'
+    injected = [
+        "alert(document.cookie)",
+        'initDateChooser("id_date", {"format": "Y-m-d"}); alert(1);',
+        'initDateChooser("id_date", {"format": fetch("/x")});',
+        'new PageChooser("id_x", {}); fetch("//evil.example")',
+        '(function() { var panel = new InlinePanel(JSON.parse("{}" + alert(1))); })();',
+    ]
+    html = "".join(f"<script>{body}</script>" for body in [allowed, *injected])
+    assert len(allowed_inline_script_hashes(html)) == 1
