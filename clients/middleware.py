@@ -318,6 +318,6 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if match is not None and match.url_name in EDITOR_VIEWS:
             allow["style-src"] = ["'unsafe-inline'"]
         html = not response.streaming and response.get("Content-Type", "").startswith("text/html")
-        if html and (hashes := allowed_inline_script_hashes(response.content.decode())):
+        if html and (hashes := allowed_inline_script_hashes(response.text)):
             allow["script-src"] = hashes
         return allow
