@@ -44,8 +44,9 @@ class SignInView(auth_views.LoginView):
 
 @require_POST
 def sign_out(request):
+    """The browser is told to forget the site and the sign-in page says goodbye: see
+    clients.middleware.ClearSiteDataMiddleware."""
     logout(request)
-    messages.success(request, "You're signed out. See you next time.")
     return redirect("portal:login")
 
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "clients.middleware.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "clients.middleware.ClearSiteDataMiddleware",
     "clients.middleware.SessionTimeoutMiddleware",
     "clients.middleware.ClientsStayOutOfAdminMiddleware",
     "clients.middleware.TherapistTwoFactorMiddleware",
@@ -282,15 +284,46 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-# Wagtail's admin uses inline scripts and styles of its own; it gets a looser policy
-# (applied by clients.middleware.ContentSecurityPolicyMiddleware to /admin/ only).
+# The admin's policy (clients.middleware.ContentSecurityPolicyMiddleware, /admin/ only): the
+# site's, plus what Wagtail's editors need. The middleware adds the hashes of Wagtail's own
+# widget scripts, and inline style in the editing views (Draftail); see
+# docs/security-notes-csp.md.
 ADMIN_CONTENT_SECURITY_POLICY = {
     **CONTENT_SECURITY_POLICY["DIRECTIVES"],
-    "script-src": ["'self'", "'unsafe-inline'"],
-    "style-src": ["'self'", "'unsafe-inline'"],
     # Embed thumbnails in the editor come from the video sites.
     "img-src": ["'self'", "data:", "blob:", "https:"],
     "frame-ancestors": ["'self'"],
+}
+
+# Browser features no page of the site uses, denied to it and to every frame it embeds
+# (clients.middleware.PermissionsPolicyMiddleware). Left at the browser's default on purpose:
+# fullscreen, autoplay, encrypted-media and picture-in-picture (the article's video players)
+# and clipboard-write (the admin's copy buttons; same-origin by default).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "otp-credentials",
+        "payment",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    )
 }
 
 # Brute-force protection (django-axes). Counted per account *and* address together, so one

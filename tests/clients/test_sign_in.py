@@ -112,7 +112,7 @@ def test_sign_out_is_a_post_that_ends_the_session(portal_client, client_profile)
     assert portal_client.get("/portal/logout/").status_code == 405
     response = portal_client.post("/portal/logout/")
     assert response.status_code == 302
-    assert response.url == LOGIN_URL
+    assert response.url == LOGIN_URL + "?signed_out=1"
     assert "_auth_user_id" not in portal_client.session
     assert portal_client.get("/portal/").status_code == 302
     assert AuditEvent.objects.filter(

@@ -2,6 +2,7 @@
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -103,3 +104,14 @@ def test_deploy_check_warns_when_two_step_sign_in_is_off(settings):
     assert [w.id for w in therapist_two_factor(None)] == ["clients.W001"]
     settings.THERAPIST_2FA_REQUIRED = True
     assert therapist_two_factor(None) == []
+
+
+def test_an_unverified_session_gets_the_admins_icon_sprite(client, therapist):
+    """Wagtail fetches its icons on every admin page, the two-step pages included."""
+    TOTPDevice.objects.create(user=therapist, name="phone", confirmed=True)
+    admin_sign_in(client, therapist)
+    response = client.get(reverse("wagtailadmin_sprite"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("image/svg+xml")
+    assert b"<symbol" in response.content
+    assert client.get("/admin/clients/").url.startswith("/admin/two-step/verify/")

@@ -302,3 +302,43 @@ def test_the_therapists_homework_pages_pass_axe(live_site, page):
     page.locator(".error-message, .help-critical, [aria-invalid=true]").first.wait_for()
     check_axe(page, "assign form with errors", failures)
     assert not failures, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
+
+
+def test_an_idle_sign_out_clears_the_cookies_yet_keeps_the_text_to_save(
+    jordan_week_2, live_site, page
+):
+    """The idle sign-out answers with Clear-Site-Data; the words stay on the page and are
+    saved once the client signs in again."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    from clients.middleware import LAST_ACTIVITY
+
+    jordan, assignment = jordan_week_2
+    portal_sign_in(page, live_site.url, jordan.email)
+    page.goto(live_site.url + f"/portal/homework/{assignment.uuid}/week/2/")
+    page.get_by_label("What helped?").fill("First thoughts.")
+    page.get_by_role("status").filter(has_text="Saved at").wait_for()
+
+    for row in Session.objects.all():  # long idle, as the server sees it
+        session = SessionStore(session_key=row.session_key)
+        session[LAST_ACTIVITY] = 0
+        session.save()
+    page.get_by_label("What helped?").fill("First thoughts. And then a great deal more.")
+    notice = page.locator("#signed-out-notice")
+    notice.wait_for(state="visible")
+    assert page.context.cookies() == []
+
+    with page.context.expect_page() as new_tab:
+        notice.get_by_role("link", name="Sign in again in a new tab").click()
+    login = new_tab.value
+    login.get_by_label("E-mail address").fill(jordan.email)
+    login.get_by_label("Password").fill(PASSWORD)
+    login.get_by_role("button", name="Sign in").click()
+    login.wait_for_url(re.compile(r"/portal/signed-in/$"))
+    login.close()
+
+    page.bring_to_front()
+    page.get_by_role("status").filter(has_text="Saved at").wait_for(timeout=20000)
+    reflection = Reflection.objects.get(assignment=assignment, client=jordan, week=2)
+    assert reflection.answers[assignment.prompts[3]["key"]].endswith("a great deal more.")
