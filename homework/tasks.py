@@ -212,7 +212,7 @@ def render_session_summary(summary_id):
         logger.error("Session summary %s failed: %s", summary_id, type(error).__name__)
         _fail_summary(summary_id, started_at, SUMMARY_FAILED_ERROR)
         return None
-    SessionSummary.objects.filter(
+    finished = SessionSummary.objects.filter(
         pk=summary_id, status=SessionSummary.Status.RENDERING, started_at=started_at
     ).update(
         status=SessionSummary.Status.READY,
@@ -222,6 +222,11 @@ def render_session_summary(summary_id):
         sha256=rendered.sha256,
         finished_at=timezone.now(),
     )
+    if not finished and not SessionSummary.objects.filter(pk=summary_id).exists():
+        # Deleted (with its client) while rendering: nothing may outlive it.
+        from .models import delete_private_files
+
+        delete_private_files([name])
     return None
 
 
