@@ -262,3 +262,41 @@ def test_a_file_written_before_its_row_says_so_goes_with_the_client(
         client_profile.erase()
 
     assert private_files() == []
+
+
+def test_task_rows_naming_their_homework_go_and_the_partners_stay(
+    therapist, couple, partner_a, partner_b
+):
+    from django_q.models import Task
+
+    start = datetime.date(2026, 3, 2)
+    shared = b.make_assignment(couple=couple, start_date=start)
+    sams_own = b.make_assignment(client=partner_b, start_date=start)
+    alexs = b.make_reflection(shared, partner_a, 1)
+    sams = b.make_reflection(sams_own, partner_b, 1)
+    couples_summary = b.make_summary(couple=couple, since=start, until=start)
+
+    def task_row(func, *args):
+        now = timezone.now()
+        return Task.objects.create(
+            id=uuid.uuid4().hex,
+            name=uuid.uuid4().hex[:20],
+            func=func,
+            args=args,
+            kwargs={},
+            started=now,
+            stopped=now,
+            success=False,
+        )
+
+    task_row("homework.tasks.notify_therapist", alexs.pk)
+    task_row("homework.tasks.render_session_summary", couples_summary.pk)
+    task_row("clients.tasks.send_password_reset_email", partner_a.pk)
+    kept = [
+        task_row("homework.tasks.notify_therapist", sams.pk),
+        task_row("clients.tasks.send_password_reset_email", partner_b.pk),
+    ]
+
+    partner_a.erase()
+
+    assert sorted(Task.objects.values_list("pk", flat=True)) == sorted(t.pk for t in kept)
