@@ -117,6 +117,18 @@ def marked_couple(therapist, marker, stub_render, django_capture_on_commit_callb
         )
         tasks.render_session_summary(summary.pk)
 
+    admin = HttpClient(REMOTE_ADDR=THERAPIST_IP)
+    admin.force_login(therapist)
+    admin.post(  # leaves an admin log line naming them
+        f"/admin/clients/edit/{alex.pk}/",
+        {
+            "full_name": alex.full_name,
+            "preferred_name": alex.preferred_name,
+            "email": email,
+            "timezone": "UTC",
+        },
+    )
+
     portal = HttpClient(REMOTE_ADDR=CLIENT_IP, HTTP_USER_AGENT=f"Browser {marker}")
     with django_capture_on_commit_callbacks(execute=True):
         assert sign_in(portal, email).status_code == 302
@@ -154,6 +166,7 @@ def test_a_deleted_client_leaves_nothing_of_theirs_anywhere(
         "homework.Reflection.answers",
         "django_q.Task.result",
         "axes.AccessAttempt.username",
+        "clients.ClientLogEntry.label",
     } <= set(rows_holding(*needles))
     assert len(files_holding(*needles)) == 2
     assert sessions_of(alex.user_id)
@@ -300,3 +313,24 @@ def test_task_rows_naming_their_homework_go_and_the_partners_stay(
     partner_a.erase()
 
     assert sorted(Task.objects.values_list("pk", flat=True)) == sorted(t.pk for t in kept)
+
+
+def test_cached_sessions_of_the_deleted_client_leave_the_cache_too(
+    settings, client_profile, partner_a
+):
+    from importlib import import_module
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    theirs, partners = HttpClient(), HttpClient()
+    theirs.force_login(client_profile.user)
+    partners.force_login(partner_a.user)
+    their_key = theirs.cookies[settings.SESSION_COOKIE_NAME].value
+    partners_key = partners.cookies[settings.SESSION_COOKIE_NAME].value
+    assert cache.get(store.cache_key_prefix + their_key)  # positive control
+
+    client_profile.erase()
+
+    assert cache.get(store.cache_key_prefix + their_key) is None
+    assert not Session.objects.filter(session_key=their_key).exists()
+    assert cache.get(store.cache_key_prefix + partners_key)
