@@ -334,3 +334,27 @@ def test_cached_sessions_of_the_deleted_client_leave_the_cache_too(
     assert cache.get(store.cache_key_prefix + their_key) is None
     assert not Session.objects.filter(session_key=their_key).exists()
     assert cache.get(store.cache_key_prefix + partners_key)
+
+
+def test_summary_files_are_deleted_wherever_the_private_storage_keeps_them(
+    settings, client_profile, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    summary = b.make_summary(
+        client=client_profile, since=datetime.date(2026, 3, 1), until=datetime.date(2026, 3, 31)
+    )
+    name = storages["private"].save(f"summaries/{summary.uuid}.pdf", ContentFile(b"%PDF"))
+    SessionSummary.objects.filter(pk=summary.pk).update(
+        status=SessionSummary.Status.READY, file=name
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_profile.erase()
+
+    assert not storages["private"].exists(name)
