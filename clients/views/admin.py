@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from wagtail import hooks
@@ -266,7 +267,9 @@ def delete_client(request, pk):
         with transaction.atomic():
             record(request, AuditEvent.Action.CLIENT_DELETED, client=client)
             client.erase()
-        messages.success(request, f"{name} and everything of theirs is deleted.")
+        messages.success(
+            request, _("%(name)s and everything of theirs is deleted.") % {"name": name}
+        )
         return redirect("clients:index")
     return TemplateResponse(
         request,
