@@ -337,15 +337,15 @@ def test_cached_sessions_of_the_deleted_client_leave_the_cache_too(
 
 
 def test_summary_files_are_deleted_wherever_the_private_storage_keeps_them(
-    settings, client_profile, django_capture_on_commit_callbacks
+    monkeypatch, client_profile, django_capture_on_commit_callbacks
 ):
     from django.core.files.base import ContentFile
-    from django.core.files.storage import storages
+    from django.core.files.storage import InMemoryStorage, storages
 
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
-    }
+    # Another kind of storage behind the same alias, as an object store would be; the
+    # alias is loaded first, so the field's own storage is the one put back afterwards.
+    storages["private"]
+    monkeypatch.setitem(storages._storages, "private", InMemoryStorage())
     summary = b.make_summary(
         client=client_profile, since=datetime.date(2026, 3, 1), until=datetime.date(2026, 3, 31)
     )
