@@ -1,12 +1,52 @@
 """Sending e-mail from templates: templates/emails/<name>-subject.txt, -body.txt, -body.html."""
 
 import contextlib
+import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+
+class MailFailed(Exception):
+    """A message was not sent. Its text names the error's type and the given ids only:
+    a mail server's answer quotes the recipient's address, so it is never kept."""
+
+    def __init__(self, error, **ids):
+        self.error_type = type(error).__name__
+        self.permanent = is_permanent(error)
+        self.ids = ids
+        kind = "permanent" if self.permanent else "temporary"
+        named = ", ".join(f"{key} {value}" for key, value in ids.items())
+        super().__init__(f"Mail not sent ({kind}, {self.error_type}): {named}")
+
+
+MAIL_ERRORS = (smtplib.SMTPException, OSError)  # OSError: refused connections, timeouts
+
+
+def is_permanent(error):
+    """A 5xx answer is final; a 4xx answer, a lost connection or a timeout may pass."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return False
+
+
+def send_reporting_ids(send, *args, ids, **kwargs):
+    """Call `send(*args, **kwargs)`; a mail error comes out as MailFailed naming only `ids`.
+
+    Raised `from None` so the original error (and the address in it) is not chained into
+    a stored traceback.
+    """
+    try:
+        return send(*args, **kwargs)
+    except MAIL_ERRORS as error:
+        failed = MailFailed(error, **ids)
+    raise failed from None
 
 
 def send_templated(name, to, context):

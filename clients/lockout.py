@@ -76,10 +76,26 @@ def reset_request_allowed(request, email):
     raw = f"{client_ip(request)}|{normalise_email(email)}"
     key = "password-reset:" + hashlib.sha256(raw.encode()).hexdigest()
     window = int(settings.PASSWORD_RESET_WINDOW.total_seconds())
-    cache.add(key, 0, timeout=window)
+    if cache.add(key, 0, timeout=window):
+        # Remember this counter under the e-mail alone, so erasing the account finds it.
+        index = _reset_counters_key(email)
+        cache.set(index, [*cache.get(index, []), key], timeout=window)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window)
         count = 1
     return count <= settings.PASSWORD_RESET_LIMIT
+
+
+def _reset_counters_key(email):
+    digest = hashlib.sha256(normalise_email(email).encode()).hexdigest()
+    return "password-reset-counters:" + digest
+
+
+def forget_account(email):
+    """Everything the sign-in guards keep about an erased account: failed attempts from
+    every address, and its password-reset counters."""
+    unlock(email)
+    index = _reset_counters_key(email)
+    cache.delete_many([*cache.get(index, []), index])

@@ -101,9 +101,14 @@ class User(AbstractUser):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
 
+    @property
+    def is_nobodys(self):
+        """A sign-in left with no client profile, and no therapist's or staff account."""
+        return not self.client_profiles.exists() and not self.is_therapist and not self.is_staff
+
     def delete_if_nobodys_client(self):
         """A client's sign-in goes with their last profile (never a therapist's)."""
-        if not self.client_profiles.exists() and not self.is_therapist and not self.is_staff:
+        if self.is_nobodys:
             self.delete()
 
     @property
@@ -254,13 +259,31 @@ class Client(models.Model):
         return timezone.now().astimezone(self.zoneinfo)
 
     def erase(self):
-        """Delete the account and everything of theirs, and the admin's log lines naming them.
+        """Delete this client and everything of theirs, wherever it is kept.
 
         - Their couple goes too (with the couple's homework); the partner's account stays.
-        - Audit events stay, detached, naming the client only by UUID.
+        - Audit events stay, naming them only by UUID and a pseudonym: no e-mail, address
+          or browser of theirs is left in them.
+        - Admin log lines and background-task rows that name them or their homework go.
+        - Their sign-in account goes last, with its sessions and sign-in counters, unless
+          they are still another therapist's client.
+        - Files (session summaries) are deleted from the private storage once committed.
         """
-        from django.contrib.contenttypes.models import ContentType
         from django.db import transaction
+
+        with transaction.atomic():
+            self._forget_admin_log_lines()
+            self._forget_task_rows()
+            self._pseudonymise_audit_events()
+            self._delete_sign_in_account()
+
+    @property
+    def pseudonym(self):
+        """How the audit trail names them once they are deleted."""
+        return f"{PSEUDONYM_PREFIX}{self.uuid.hex[:8]}"
+
+    def _forget_admin_log_lines(self):
+        from django.contrib.contenttypes.models import ContentType
 
         named = models.Q(
             content_type=ContentType.objects.get_for_model(Client), object_id=str(self.pk)
@@ -270,11 +293,70 @@ class Client(models.Model):
             named |= models.Q(
                 content_type=ContentType.objects.get_for_model(Couple), object_id=str(couple.pk)
             )
-        with transaction.atomic():
-            ClientLogEntry.objects.filter(named).delete()
-            self.delete()
-            # The sign-in is the person's, not this therapist's: it goes with the last profile.
-            self.user.delete_if_nobodys_client()
+        ClientLogEntry.objects.filter(named).delete()
+
+    def _forget_task_rows(self):
+        """Finished tasks (failures above all) whose arguments are ids of theirs.
+
+        Each app names its own tasks through the `client_task_ids` hook:
+        fn(client) -> {dotted task path: ids it may have been given}.
+        """
+        from django_q.models import Task
+        from wagtail import hooks
+
+        mentions = {"clients.tasks.send_password_reset_email": {self.pk}}
+        for fn in hooks.get_hooks("client_task_ids"):
+            for func, ids in fn(self).items():
+                mentions.setdefault(func, set()).update(ids)
+        doomed = [
+            pk
+            for pk, func, args in Task.objects.filter(func__in=mentions).values_list(
+                "pk", "func", "args"
+            )
+            if args and args[0] in mentions[func]
+        ]
+        Task.objects.filter(pk__in=doomed).delete()
+
+    def _pseudonymise_audit_events(self):
+        """Their own events (or anonymous ones about them) keep no e-mail, address or browser.
+
+        Events where someone else (their therapist) acted on them keep that person's trail.
+        """
+        AuditEvent.objects.filter(client=self).filter(
+            models.Q(actor=self.user_id) | models.Q(actor__isnull=True)
+        ).pseudonymise(self.pseudonym)
+
+    def _delete_sign_in_account(self):
+        """This profile; then the person's sign-in with its sessions and sign-in counters,
+        unless they are still another therapist's client (the sign-in is the person's)."""
+        from django.db import transaction
+
+        from .lockout import forget_account
+
+        user = self.user
+        self.delete()
+        if not user.is_nobodys:
+            return
+        email = user.email
+        AuditEvent.objects.filter(actor=user).pseudonymise(self.pseudonym)
+        self._end_sessions(user)
+        user.delete()
+        transaction.on_commit(lambda: forget_account(email))
+
+    @staticmethod
+    def _end_sessions(user):
+        """Every session signed in as this user (database, and cache where cached_db).
+
+        Sessions kept only in a cache cannot be listed; they point at a deleted account.
+        """
+        from importlib import import_module
+
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        if not hasattr(store, "get_model_class"):
+            return
+        for session in store.get_model_class().objects.iterator():
+            if session.get_decoded().get("_auth_user_id") == str(user.pk):
+                store(session_key=session.session_key).delete()
 
     @property
     def status_label(self):
@@ -383,12 +465,29 @@ class ClientLogEntry(BaseLogEntry):
         verbose_name_plural = "client log entries"
 
 
+PSEUDONYM_PREFIX = "deleted client "
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        # Only detaching a deleted person (on_delete=SET_NULL) is allowed: the labels stay.
+        """Append-only, but for two updates:
+
+        - detaching a deleted person (on_delete=SET_NULL);
+        - pseudonymising an erased client: a pseudonym for the label, no address, no browser.
+        """
         if set(kwargs) <= {"actor", "client", "therapist"} and not any(kwargs.values()):
             return super().update(**kwargs)
+        if (
+            set(kwargs) == {"actor_label", "ip_address", "user_agent"}
+            and str(kwargs["actor_label"]).startswith(PSEUDONYM_PREFIX)
+            and kwargs["ip_address"] is None
+            and kwargs["user_agent"] == ""
+        ):
+            return super().update(**kwargs)
         raise PermissionError("Audit events are append-only.")
+
+    def pseudonymise(self, pseudonym):
+        return self.update(actor_label=pseudonym, ip_address=None, user_agent="")
 
     def delete(self):
         raise PermissionError("Audit events are append-only.")

@@ -1071,7 +1071,18 @@ class SessionSummary(models.Model):
 
 @receiver(post_delete, sender=SessionSummary)
 def delete_summary_file(sender, instance, **kwargs):
-    """A deleted summary (or a deleted client's, by cascade) takes its PDF with it."""
-    if instance.file:
-        name, storage = instance.file.name, instance.file.storage
-        transaction.on_commit(lambda: storage.delete(name))
+    """A deleted summary (or a deleted client's, by cascade) takes its PDF with it.
+
+    - Through the "private" storage by name, so the file goes wherever that storage keeps
+      it (another machine's disk is reached only through a shared storage).
+    - Also the name a render still running would write: the row read for this delete may
+      predate the file. A render that ends after the delete removes its own file.
+    """
+    names = {instance.file.name, summary_upload_to(instance, "")} - {""}
+    transaction.on_commit(lambda: delete_private_files(names))
+
+
+def delete_private_files(names):
+    storage = storages["private"]
+    for name in names:
+        storage.delete(name)  # a missing file is no error

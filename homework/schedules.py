@@ -60,3 +60,12 @@ def _session_summary_schedules():
 
 
 SCHEDULES.update(_session_summary_schedules())
+
+
+# --- Task history: failures keep ids and error types only, and not for long ----------------
+
+SCHEDULES["task history pruning"] = {
+    "func": "clients.tasks.prune_task_history",
+    "schedule_type": Schedule.DAILY,
+    "repeats": -1,
+}

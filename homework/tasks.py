@@ -10,6 +10,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from clients.emails import MailFailed, send_reporting_ids
+from clients.tasks import send_from_task
+
 from . import emails
 from .models import Assignment, Reflection, ReminderLog, TherapistPreference
 
@@ -63,28 +66,37 @@ def send_due_reminders():
 
 
 def _claim_and_send(assignment, person, week):
+    """The next run is the retry: a temporary failure releases the claim; a permanent
+    refusal keeps it, so a refused address is not tried every quarter of an hour."""
     try:
         with transaction.atomic():
             log = ReminderLog.objects.create(assignment=assignment, client=person, week=week.number)
     except IntegrityError:
         return 0  # already sent, or being sent by another worker right now
+    ids = {"assignment": assignment.pk, "client": person.pk, "week": week.number}
     try:
-        emails.send_reminder(person, assignment, week)
+        send_reporting_ids(emails.send_reminder, person, assignment, week, ids=ids)
     except Exception as error:
-        log.delete()
+        permanent = isinstance(error, MailFailed) and error.permanent
+        if not permanent:
+            log.delete()
         # The type only: a mail error's text names the recipient, a client of a therapist.
         logger.error(
-            "Reminder for assignment %s week %s not sent: %s",
+            "Reminder for assignment %s week %s not sent (%s)%s",
             assignment.pk,
             week.number,
-            type(error).__name__,
+            getattr(error, "error_type", type(error).__name__),
+            "; not retried." if permanent else "; the next run tries again.",
         )
         return 0
     return 1
 
 
-def notify_therapist(reflection_id):
-    """Right after a first submission: an immediate notice, for therapists who chose it."""
+def notify_therapist(reflection_id, attempt=1):
+    """Right after a first submission: an immediate notice, for therapists who chose it.
+
+    A failed send releases the claim, so that a retry (temporary failures) may send it.
+    """
     reflection = (
         Reflection.objects.filter(pk=reflection_id).select_related("assignment__therapist").first()
     )
@@ -93,11 +105,21 @@ def notify_therapist(reflection_id):
     therapist = reflection.assignment.therapist
     if TherapistPreference.for_user(therapist).notify != TherapistPreference.Notify.IMMEDIATE:
         return  # the daily digest will count it
+    stamp = timezone.now()
     claimed = Reflection.objects.filter(
         pk=reflection_id, status=Reflection.Status.SUBMITTED, therapist_notified_at__isnull=True
-    ).update(therapist_notified_at=timezone.now())
+    ).update(therapist_notified_at=stamp)
     if claimed:
-        emails.send_new_reflections(therapist, 1, digest=False)
+        send_from_task(
+            lambda: emails.send_new_reflections(therapist, 1, digest=False),
+            task="homework.tasks.notify_therapist",
+            task_args=(reflection_id,),
+            attempt=attempt,
+            ids={"reflection": reflection_id},
+            on_failure=lambda: Reflection.objects.filter(
+                pk=reflection_id, therapist_notified_at=stamp
+            ).update(therapist_notified_at=None),
+        )
 
 
 def send_therapist_digests():
@@ -124,9 +146,26 @@ def send_therapist_digests():
             therapist_notified_at=now
         )
         if count:
-            emails.send_new_reflections(preference.therapist, count, digest=True)
-            sent += 1
+            sent += _send_digest(preference, count, now)
     return sent
+
+
+def _send_digest(preference, count, now):
+    """The next run is the retry: a temporary failure releases today's claims."""
+    ids = {"therapist": preference.therapist_id}
+    try:
+        send_reporting_ids(
+            emails.send_new_reflections, preference.therapist, count, digest=True, ids=ids
+        )
+    except MailFailed as error:
+        if not error.permanent:
+            Reflection.objects.filter(
+                assignment__therapist_id=preference.therapist_id, therapist_notified_at=now
+            ).update(therapist_notified_at=None)
+            TherapistPreference.objects.filter(pk=preference.pk).update(digest_sent_on=None)
+        logger.error("%s", error)
+        return 0
+    return 1
 
 
 # --- Session summaries: render, sweep, retention ----------------------------------------------
@@ -212,7 +251,7 @@ def render_session_summary(summary_id):
         logger.error("Session summary %s failed: %s", summary_id, type(error).__name__)
         _fail_summary(summary_id, started_at, SUMMARY_FAILED_ERROR)
         return None
-    SessionSummary.objects.filter(
+    finished = SessionSummary.objects.filter(
         pk=summary_id, status=SessionSummary.Status.RENDERING, started_at=started_at
     ).update(
         status=SessionSummary.Status.READY,
@@ -222,6 +261,11 @@ def render_session_summary(summary_id):
         sha256=rendered.sha256,
         finished_at=timezone.now(),
     )
+    if not finished and not SessionSummary.objects.filter(pk=summary_id).exists():
+        # Deleted (with its client) while rendering: nothing may outlive it.
+        from .models import delete_private_files
+
+        delete_private_files([name])
     return None
 
 

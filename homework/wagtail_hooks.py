@@ -166,6 +166,26 @@ def homework_client_panel(request, client=None, couple=None):
     return AssignmentsPanel(client=client, couple=couple)
 
 
+@hooks.register("client_task_ids")
+def homework_task_ids(client):
+    """Ids of this client's homework that background tasks take, for their erasure."""
+    from django.db.models import Q
+
+    from .models import SessionSummary
+
+    couple = client.couple
+    theirs = Q(client=client) | Q(couple=couple) if couple else Q(client=client)
+    reflections = Reflection.objects.filter(
+        Q(client=client) | Q(assignment__couple=couple) if couple else Q(client=client)
+    )
+    return {
+        "homework.tasks.render_session_summary": set(
+            SessionSummary.objects.filter(theirs).values_list("pk", flat=True)
+        ),
+        "homework.tasks.notify_therapist": set(reflections.values_list("pk", flat=True)),
+    }
+
+
 @hooks.register("insert_global_admin_css")
 def homework_admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("homework/admin.css"))

@@ -377,12 +377,12 @@ def delete_client(request, pk):
     form = DeleteClientForm(request.POST or None, expected=client.full_name)
     if request.method == "POST" and form.is_valid():
         name = client.full_name
-        email = client.email
         with transaction.atomic():
             record(request, AuditEvent.Action.CLIENT_DELETED, client=client)
             client.erase()
-        unlock(email)
-        messages.success(request, f"{name} and everything of theirs is deleted.")
+        messages.success(
+            request, _("%(name)s and everything of theirs is deleted.") % {"name": name}
+        )
         return redirect("clients:index")
     return TemplateResponse(
         request,

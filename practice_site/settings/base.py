@@ -168,6 +168,8 @@ Q_CLUSTER = {
     "catch_up": False,
     "label": "Background tasks",
 }
+# Failed tasks keep their ids and error type this many days, then are pruned daily.
+TASK_FAILURE_RETENTION_DAYS = env.int("TASK_FAILURE_RETENTION_DAYS", default=14)
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
@@ -221,6 +223,12 @@ STORAGES = {
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Practice <practice@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds before a silent mail server counts as down (Django waits for ever without it).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Mail refused for a temporary reason is sent again, this many times in all, waiting
+# MAIL_RETRY_MINUTES times the attempt number between tries.
+MAIL_RETRY_ATTEMPTS = env.int("MAIL_RETRY_ATTEMPTS", default=4)
+MAIL_RETRY_DELAY = timedelta(minutes=env.int("MAIL_RETRY_MINUTES", default=10))
 
 # --- Wagtail --------------------------------------------------------------------------------
 
