@@ -390,7 +390,7 @@ if not 0 <= HOMEWORK_REMINDER_DAYS_BEFORE_DUE <= 6:
     raise ImproperlyConfigured("HOMEWORK_REMINDER_DAYS_BEFORE_DUE must be from 0 to 6, e.g. 1.")
 # Hours a reflection posted signed out (or with a stale form) is kept, encrypted, for its
 # writer to find in the form after signing in again. The same as the longest session.
-KEPT_ANSWERS_HOURS = 12
+KEPT_ANSWERS_HOURS = env.int("KEPT_ANSWERS_HOURS", default=12)
 # The largest reflection a client may post: 10 prompts (homework.models.MAX_PROMPTS) x
 # 20,000 characters (MAX_ANSWER_LENGTH) x 4 bytes (UTF-8) = 800,000 bytes, x 3 as the form
 # percent-encodes every non-ASCII byte (%XX) = 2,400,000 bytes; plus 200,000 for the rest
