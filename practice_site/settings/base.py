@@ -295,7 +295,7 @@ CONTENT_SECURITY_POLICY = {
 # The admin's policy (clients.middleware.ContentSecurityPolicyMiddleware, /admin/ only): the
 # site's, plus what Wagtail's editors need. The middleware adds the hashes of Wagtail's own
 # widget scripts, and inline style in the editing views (Draftail); see
-# docs/security-notes-csp.md.
+# docs/security.md (In the browser).
 ADMIN_CONTENT_SECURITY_POLICY = {
     **CONTENT_SECURITY_POLICY["DIRECTIVES"],
     # Embed thumbnails in the editor come from the video sites.
