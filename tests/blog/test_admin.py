@@ -187,3 +187,23 @@ def test_editing_another_therapists_author_keeps_her_link(
     therapist_client.post(edit, {"name": "Ines Duval", "user": other_therapist.pk})
     theirs.refresh_from_db()
     assert theirs.user == other_therapist
+
+
+def test_upgrading_unlinks_an_author_from_an_account_that_is_not_a_therapists(
+    therapist, client_profile
+):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("blog.migrations.0004_authors_link_only_therapists")
+    superuser = User.objects.create_superuser("owner@example.org", "x")
+    hers = Author.objects.create(name="Maya Okafor", user=therapist)
+    owners = Author.objects.create(name="The owner", user=superuser)
+    leaked = Author.objects.create(name="Linked by mistake", user=client_profile.user)
+
+    migration.unlink_non_therapists(apps, None)
+
+    assert Author.objects.get(pk=leaked.pk).user is None
+    assert Author.objects.get(pk=hers.pk).user == therapist
+    assert Author.objects.get(pk=owners.pk).user == superuser
