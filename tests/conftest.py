@@ -8,6 +8,7 @@ Personas, named once:
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -137,6 +138,20 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+def sign_in(page, email, *, base_url=None, where="portal", password=PASSWORD, lands=None):
+    """Sign in through the real form; `base_url` opens the sign-in page first.
+
+    Waits until the browser lands on `lands` (a regular expression), by default the home of
+    the portal or the admin.
+    """
+    if base_url is not None:
+        page.goto(f"{base_url}/{where}/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(lands or rf"/{where}/$"))
 
 
 def check_axe(page, name, failures):

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from clients.models import Client
 from clients.tokens import password_reset_tokens
-from tests.conftest import PASSWORD, check_axe, make_client, make_therapist
+from tests.conftest import PASSWORD, check_axe, make_client, make_therapist, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -82,11 +82,7 @@ def test_portal_pages_pass_axe_at_phone_width(live_site, page):
     page.get_by_role("heading", name="Please send that again").wait_for()
     check_axe(page, "CSRF refusal", failures)
 
-    page.goto(live_site.url + "/portal/login/")
-    page.get_by_label("E-mail address").fill(jordan.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/portal/$"))
+    sign_in(page, jordan.email, base_url=live_site.url)
 
     for name, url in {
         "dashboard": "/portal/",
@@ -110,11 +106,7 @@ def test_the_session_dialog_offers_to_stay_signed_in(live_site, page, settings):
     therapist = make_therapist("maya@example.org")
     jordan = make_client(therapist, "jordan@example.org", "Jordan Lee")
     page.set_viewport_size(PHONE)
-    page.goto(live_site.url + "/portal/login/")
-    page.get_by_label("E-mail address").fill(jordan.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/portal/$"))
+    sign_in(page, jordan.email, base_url=live_site.url)
     dialog = page.get_by_role("dialog")
     dialog.wait_for(timeout=15000)
     assert "signed out soon for your privacy" in dialog.inner_text()
@@ -131,11 +123,7 @@ def test_a_client_of_two_therapists_switches_between_them(live_site, page):
     jordan = make_client(maya, "jordan@example.org", "Jordan Lee")
     Client.objects.create(user=jordan.user, therapist=ines, full_name="Jordan Lee")
     page.set_viewport_size(PHONE)
-    page.goto(live_site.url + "/portal/login/")
-    page.get_by_label("E-mail address").fill(jordan.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/portal/$"))
+    sign_in(page, jordan.email, base_url=live_site.url)
     failures = {}
     check_axe(page, "dashboard with two therapists", failures)
     page.get_by_role("button", name="Switch to Ines Duval").click()
@@ -152,11 +140,7 @@ def test_signed_out_while_typing_any_portal_form_a_notice_shows_and_focus_stays(
     therapist = make_therapist("maya@example.org")
     jordan = make_client(therapist, "jordan@example.org", "Jordan Lee")
     page.set_viewport_size(PHONE)
-    page.goto(live_site.url + "/portal/login/")
-    page.get_by_label("E-mail address").fill(jordan.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/portal/$"))
+    sign_in(page, jordan.email, base_url=live_site.url)
     page.goto(live_site.url + "/portal/profile/")
 
     Session.objects.all().delete()  # the session ends on the server

@@ -8,7 +8,7 @@ import pytest
 from blog import demo
 from clients import demo as clients_demo
 from homework.models import Practice
-from tests.conftest import PASSWORD, make_client, make_therapist
+from tests.conftest import PASSWORD, make_client, make_therapist, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -73,11 +73,7 @@ def test_the_admins_editors_work_under_the_policy_without_a_violation(live_site,
 
 def test_signing_out_clears_the_site_and_still_says_goodbye(live_site, page):
     jordan = make_client(make_therapist("maya@example.org"), "jordan@example.org", "Jordan Lee")
-    page.goto(live_site.url + "/portal/login/")
-    page.get_by_label("E-mail address").fill(jordan.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/portal/$"))
+    sign_in(page, jordan.email, base_url=live_site.url)
     page.evaluate("localStorage.setItem('left-behind', 'a note')")
 
     page.get_by_role("button", name="Sign out").click()

@@ -1,13 +1,12 @@
 """In a real browser: the therapist asks for the couple's summary and downloads it."""
 
 import datetime
-import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from homework import pdf
-from tests.conftest import PASSWORD
+from tests.conftest import sign_in
 from tests.homework import summary_builders as b
 
 pytestmark = pytest.mark.browser
@@ -22,11 +21,7 @@ def test_therapist_asks_for_the_couples_summary_and_downloads_it(
     today = datetime.date.today()
     b.make_couple_story(couple, start_date=today - datetime.timedelta(weeks=3), weeks=3)
 
-    page.goto(live_site.url + "/admin/login/")
-    page.get_by_label("E-mail address").fill(couple.therapist.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/admin/$"))
+    sign_in(page, couple.therapist.email, base_url=live_site.url, where="admin")
     page.goto(f"{live_site.url}/admin/couples/{couple.pk}/")
 
     panel = page.locator("#session-summaries-section")
