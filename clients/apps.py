@@ -8,7 +8,7 @@ class ClientsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (registers checks, connects receivers)
+        from . import checks, receivers  # noqa: F401  (registers checks, connects receivers)
         from .groups import ensure_therapists_group
 
         # After every app's migrate, not only ours: permissions of apps listed after this

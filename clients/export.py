@@ -1,30 +1,21 @@
 """Everything held about one client, as plain data for the portal's "Your data" download.
 
-- Only the client's own words: a partner's reflections belong to the partner.
+- Other apps add what they keep of the client through the `client_export_sections` hook
+  (fn(client) -> dict of sections, placed after the profile and couple); each gives only the
+  client's own words.
 - The therapist's private notes are not part of the client record here (there are none yet).
 - A client of several therapists gets everything in one file: the profile they are looking
   at on top, each other therapist's under "other_therapists" (it is all the person's own).
 """
 
-from django.db.models import Prefetch, Q
 from django.utils import timezone
+from wagtail import hooks
 
 from .models import AuditEvent
 
 
 def _iso(value):
     return value.isoformat() if value else None
-
-
-def _answers(prompts, answers):
-    return [
-        {
-            "question": prompt["question"],
-            "kind": prompt["kind"],
-            "answer": answers.get(prompt["key"]),
-        }
-        for prompt in prompts
-    ]
 
 
 def client_export(client, others=()):
@@ -35,23 +26,16 @@ def client_export(client, others=()):
     }
 
 
-def _profile_data(client):
-    from homework.models import Assignment, Reflection
+def _sections_from_other_apps(client):
+    """What other apps keep of this client (hook `client_export_sections`: fn(client) -> dict)."""
+    sections = {}
+    for fn in hooks.get_hooks("client_export_sections"):
+        sections.update(fn(client) or {})
+    return sections
 
+
+def _profile_data(client):
     couple = client.couple
-    mine = Q(client=client) | Q(couple=couple) if couple else Q(client=client)
-    assignments = (
-        Assignment.objects.filter(mine)
-        .select_related("practice")
-        .prefetch_related(
-            Prefetch(
-                "reflections",
-                queryset=Reflection.objects.filter(client=client).order_by("week"),
-                to_attr="own_reflections",
-            )
-        )
-        .order_by("start_date", "pk")
-    )
     sign_ins = AuditEvent.objects.filter(
         client=client,
         action__in=[AuditEvent.Action.SIGN_IN, AuditEvent.Action.SIGN_OUT],
@@ -72,32 +56,7 @@ def _profile_data(client):
             if couple
             else None
         ),
-        "assignments": [
-            {
-                "practice": assignment.practice.title,
-                "for": "couple" if assignment.couple_id else "you",
-                "start_date": _iso(assignment.start_date),
-                "weeks": assignment.weeks,
-                "status": assignment.status,
-                "note": assignment.note,
-                "prompts": [
-                    {"question": p["question"], "kind": p["kind"], "help_text": p.get("help_text")}
-                    for p in assignment.prompts
-                ],
-                "reflections": [
-                    {
-                        "week": reflection.week,
-                        "status": reflection.status,
-                        "created_at": _iso(reflection.created_at),
-                        "updated_at": _iso(reflection.updated_at),
-                        "submitted_at": _iso(reflection.submitted_at),
-                        "answers": _answers(assignment.prompts, reflection.answers),
-                    }
-                    for reflection in assignment.own_reflections
-                ],
-            }
-            for assignment in assignments
-        ],
+        **_sections_from_other_apps(client),
         "sign_ins": [
             {
                 "what": event.get_action_display(),

@@ -14,6 +14,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import BaseLogEntry
 from wagtail.models.audit_log import ModelLogEntryManager
 
+from .signals import client_moved
+
 THERAPISTS_GROUP = "Therapists"
 
 
@@ -186,25 +188,28 @@ class Client(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        moved = (
-            self.pk is not None
-            and Client.objects.filter(pk=self.pk).exclude(therapist_id=self.therapist_id).exists()
+        previous_therapist_id = (
+            Client.objects.filter(pk=self.pk)
+            .exclude(therapist_id=self.therapist_id)
+            .values_list("therapist_id", flat=True)
+            .first()
+            if self.pk is not None
+            else None
         )
         super().save(*args, **kwargs)
-        if moved:
+        if previous_therapist_id is not None:
             self.follow_therapist()
+            client_moved.send(
+                sender=Client, client=self, previous_therapist_id=previous_therapist_id
+            )
 
     def follow_therapist(self):
-        """After a move to another therapist, everything of theirs that names a therapist
-        names the new one: who is told of reflections, whom the portal says reads them,
-        whose summaries and log lines they are. Audit events keep the therapist of the time.
+        """After a move to another therapist, the admin log lines that name them are the new
+        one's. Other apps move what they keep through the `client_moved` signal. Audit events
+        keep the therapist of the time.
         """
         from django.contrib.contenttypes.models import ContentType
 
-        from homework.models import Assignment, SessionSummary
-
-        Assignment.objects.filter(client=self).update(therapist_id=self.therapist_id)
-        SessionSummary.objects.filter(client=self).update(therapist_id=self.therapist_id)
         ClientLogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Client), object_id=str(self.pk)
         ).update(therapist_id=self.therapist_id)

@@ -1,52 +1,8 @@
-"""Audit events and session clocks around signing in and out."""
+"""Signals clients sends for other apps to answer (its own receivers are in receivers.py)."""
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
+from django.dispatch import Signal
 
-from .audit import record
-from .lockout import normalise_email
-from .middleware import mark_signed_in
-from .models import AuditEvent, Client, User
-
-
-def _profiles_of(user):
-    """A client of several therapists: each therapist's trail has its own line."""
-    return list(Client.objects.of_person(user).select_related("therapist"))
-
-
-def _record_for(request, action, user):
-    profiles = _profiles_of(user)
-    for client in profiles:
-        record(request, action, client=client, actor=user)
-    if not profiles:
-        record(request, action, therapist=user, actor=user)
-
-
-@receiver(user_logged_in)
-def on_signed_in(sender, request, user, **kwargs):
-    if request is None:
-        return
-    mark_signed_in(request)
-    Client.objects.of_person(user).accept()
-    _record_for(request, AuditEvent.Action.SIGN_IN, user)
-
-
-@receiver(user_logged_out)
-def on_signed_out(sender, request, user, **kwargs):
-    if request is None or user is None:
-        return
-    _record_for(request, AuditEvent.Action.SIGN_OUT, user)
-
-
-@receiver(user_login_failed)
-def on_sign_in_failed(sender, credentials, request=None, **kwargs):
-    """Recorded against the client when the e-mail is theirs; the typed text is never kept."""
-    if request is None:
-        return
-    email = normalise_email(credentials.get("username"))
-    user = User.objects.filter(email__iexact=email).first() if email else None
-    profiles = _profiles_of(user) if user else []
-    for client in profiles:
-        record(request, AuditEvent.Action.SIGN_IN_FAILED, client=client, actor=None)
-    if not profiles:
-        record(request, AuditEvent.Action.SIGN_IN_FAILED, therapist=user, actor=None)
+# A client was moved to another therapist: sent by Client.save after the save, with
+# `client` (now the new therapist's) and `previous_therapist_id`. Apps that keep a
+# therapist beside a client's things move them too.
+client_moved = Signal()

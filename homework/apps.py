@@ -8,7 +8,7 @@ class HomeworkConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks  # noqa: F401 (registers the system checks)
+        from . import checks, receivers  # noqa: F401 (registers checks, connects receivers)
         from .schedules import ensure_schedules
 
         post_migrate.connect(ensure_schedules, sender=self)

@@ -4,6 +4,7 @@ from django.urls import include, path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
@@ -11,7 +12,11 @@ from wagtail.admin.widgets import Button, ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
+from clients.navigation import PortalLink
+
+from .export import homework_export
 from .models import Assignment, Practice, Reflection
+from .weeks import focus_weeks, index_reflections, week_rows
 
 
 class PracticeEditView(EditView):
@@ -189,6 +194,49 @@ def homework_task_ids(client):
 @hooks.register("insert_global_admin_css")
 def homework_admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("homework/admin.css"))
+
+
+# --- The portal and the client's data: what homework adds to clients' pages --------------------
+
+
+class PortalHomeworkPanel(Component):
+    """On the portal's dashboard: the client's current homework, week by week; three queries."""
+
+    template_name = "homework/portal/dashboard_panel.html"
+    order = 100
+
+    def __init__(self, client):
+        self.client = client
+
+    def get_context_data(self, parent_context=None):
+        now = timezone.now()
+        client = self.client
+        assignments = list(Assignment.objects.for_client(client).open().with_people())
+        # Their own copy and their couple's look the same to them: told apart by practice alone.
+        Assignment.label_repeats(assignments, key=lambda a: a.practice_id)
+        reflections = index_reflections(
+            Reflection.objects.filter(assignment__in=assignments, client=client)
+        )
+        homework = [
+            (a, week_rows(a, client, reflections, now, weeks=focus_weeks(a, now)))
+            for a in assignments
+        ]
+        return {"client": client, "homework": homework}
+
+
+@hooks.register("portal_dashboard_panels")
+def portal_homework_panel(request):
+    return PortalHomeworkPanel(request.client)
+
+
+@hooks.register("portal_navigation_items")
+def portal_history_link(request):
+    return PortalLink(_("Past reflections"), reverse("homework:history"), order=100)
+
+
+@hooks.register("client_export_sections")
+def homework_export_section(client):
+    return homework_export(client)
 
 
 # --- Session summaries --------------------------------------------------------------------------

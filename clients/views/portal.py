@@ -186,9 +186,24 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 # --- The portal's own pages ---------------------------------------------------------------
 
 
+def dashboard_panels(request):
+    """Panels other apps add to the dashboard, in their `order` (hook `portal_dashboard_panels`:
+    fn(request) -> a component or None)."""
+    panels = []
+    for fn in hooks.get_hooks("portal_dashboard_panels"):
+        panel = fn(request)
+        if panel is not None:
+            panels.append(panel)
+    return sorted(panels, key=lambda panel: getattr(panel, "order", 0))
+
+
 @client_required
 def dashboard(request):
-    return render(request, "clients/portal/dashboard.html", {"client": request.client})
+    return render(
+        request,
+        "clients/portal/dashboard.html",
+        {"client": request.client, "panels": dashboard_panels(request)},
+    )
 
 
 @client_required

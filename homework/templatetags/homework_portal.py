@@ -1,25 +1,6 @@
 from django import template
-from django.utils import timezone
-
-from ..models import Assignment, Reflection
-from ..weeks import focus_weeks, index_reflections, week_rows
 
 register = template.Library()
-
-
-@register.simple_tag
-def homework_dashboard(client):
-    """[(assignment, rows)] for the client's current homework; three queries in all."""
-    now = timezone.now()
-    assignments = list(Assignment.objects.for_client(client).open().with_people())
-    # Their own copy and their couple's look the same to them: told apart by practice alone.
-    Assignment.label_repeats(assignments, key=lambda a: a.practice_id)
-    reflections = index_reflections(
-        Reflection.objects.filter(assignment__in=assignments, client=client)
-    )
-    return [
-        (a, week_rows(a, client, reflections, now, weeks=focus_weeks(a, now))) for a in assignments
-    ]
 
 
 STATE_BADGES = {

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "blog",
     "clients",
     "homework",
+    "practice_site.demo",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "wagtail.contrib.forms",

@@ -99,3 +99,9 @@ def test_production_settings_refuse_to_start_with_the_dev_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_seed_demo_belongs_to_the_site_not_to_one_app():
+    from django.core.management import get_commands
+
+    assert get_commands()["seed_demo"] == "practice_site.demo"
