@@ -313,7 +313,7 @@ class Assignment(ForOneRecipient):
         - Otherwise its dates; and where the dates are the same too, "1 of 2", "2 of 2"
           in the order the copies were made.
         """
-        key = key or (lambda a: (a.practice_id, a.client_id, a.couple_id))
+        key = key or (lambda a: (a.practice_id, a.recipient_key))
         groups = {}
         for assignment in assignments:
             groups.setdefault(key(assignment), []).append(assignment)

@@ -113,3 +113,12 @@ def test_the_recipients_therapist_is_kept_when_none_is_given(practice, therapist
     assert make_assignment(practice, couple=couple).therapist == therapist
     summary = SessionSummary.objects.create(couple=couple, since=DAY, until=DAY)
     assert summary.therapist == therapist
+
+
+def test_setting_the_recipient_sets_one_key_and_clears_the_other(client_profile, couple):
+    summary = SessionSummary(recipient=client_profile, since=DAY, until=DAY)
+    assert (summary.client, summary.couple) == (client_profile, None)
+
+    summary.recipient = couple
+
+    assert (summary.client, summary.couple) == (None, couple)
