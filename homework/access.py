@@ -57,11 +57,13 @@ def get_assignment_for_therapist(request, pk):
     )
 
 
-def get_recipient_for_therapist(request, client_pk=None, couple_pk=None):
-    """(client, couple) with exactly one set, each the therapist's own, else a 404."""
-    if couple_pk is not None:
-        return None, get_couple_for_therapist(request, couple_pk)
-    return get_client_for_therapist(request, client_pk), None
+def get_recipient_for_therapist(request, kind, pk):
+    """The therapist's own client or couple (`kind` "client" or "couple"), else a 404."""
+    if kind == "couple":
+        return get_couple_for_therapist(request, pk)
+    if kind == "client":
+        return get_client_for_therapist(request, pk)
+    raise Http404("No such kind.")
 
 
 # --- Session summaries --------------------------------------------------------------------------
@@ -73,8 +75,6 @@ def get_summary_for_therapist(request, uuid):
         raise Http404("No such summary.")
     return get_own_or_404(
         request,
-        SessionSummary.objects.for_therapist(request.user).select_related(
-            "client", "couple__partner_a", "couple__partner_b"
-        ),
+        SessionSummary.objects.for_therapist(request.user).with_people(),
         uuid=uuid,
     )

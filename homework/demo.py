@@ -113,7 +113,7 @@ def _reflections(assignment, client, weeks):
     for number, (count, safety, helped, bring) in enumerate(weeks, start=1):
         week = assignment.week(number)
         submitted_at = datetime.datetime.combine(
-            week.ends_on, datetime.time(20, 30), tzinfo=assignment.tz
+            week.ends_on, datetime.time(20, 30), tzinfo=assignment.zoneinfo
         )
         answers = _answers(assignment, count, safety, helped, bring)
         reflection, created = Reflection.objects.get_or_create(

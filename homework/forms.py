@@ -271,9 +271,8 @@ class AssignmentForm(forms.Form):
     def clean(self):
         data = super().clean()
         key = data.get("recipient")
-        data["client"] = self.clients.get(key)
-        data["couple"] = self.couples.get(key)
-        if data.get("client") and data.get("partner_visibility"):
+        data["recipient"] = self.couples.get(key) or self.clients.get(key)
+        if key in self.clients and data.get("partner_visibility"):
             data["partner_visibility"] = Assignment.PartnerVisibility.THERAPIST_ONLY
         start = data.get("start_date")
         if start and start < timezone.localdate() - datetime.timedelta(days=28):
@@ -286,8 +285,7 @@ class AssignmentForm(forms.Form):
         """The same practice already open for these people and weeks: ask before a copy."""
         candidate = Assignment(
             practice=data["practice"],
-            client=data["client"],
-            couple=data["couple"],
+            recipient=data["recipient"],
             start_date=data["start_date"],
             weeks=data["weeks"],
             week_ends_on=data["week_ends_on"],
@@ -309,9 +307,7 @@ class AssignmentForm(forms.Form):
         data = self.cleaned_data
         return Assignment.objects.create(
             practice=data["practice"],
-            client=data["client"],
-            couple=data["couple"],
-            therapist=(data["client"] or data["couple"]).therapist,
+            recipient=data["recipient"],
             start_date=data["start_date"],
             weeks=data["weeks"],
             week_ends_on=data["week_ends_on"],

@@ -2,7 +2,6 @@ import base64
 import datetime
 import json
 import uuid
-import zoneinfo
 from dataclasses import dataclass
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -25,6 +24,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 from wagtail.search import index
+
+from .recipients import ForOneRecipient, RecipientQuerySet
 
 # A practice asks at most this many questions: it sizes DATA_UPLOAD_MAX_MEMORY_SIZE.
 MAX_PROMPTS = 10
@@ -194,24 +195,7 @@ def week_state(week, reflection, now=None):
     return WeekState.DRAFT if reflection is not None else WeekState.NOT_STARTED
 
 
-class AssignmentQuerySet(models.QuerySet):
-    def for_therapist(self, user):
-        """Assignments of this therapist's clients and couples (everyone's for the owner)."""
-        if user.is_superuser:
-            return self
-        return self.filter(models.Q(client__therapist=user) | models.Q(couple__therapist=user))
-
-    def for_client(self, client):
-        """Assignments this client writes for: their own and their couple's."""
-        return self.filter(
-            models.Q(client=client)
-            | models.Q(couple__partner_a=client)
-            | models.Q(couple__partner_b=client)
-        )
-
-    def for_recipient(self, client=None, couple=None):
-        return self.filter(couple=couple) if couple is not None else self.filter(client=client)
-
+class AssignmentQuerySet(RecipientQuerySet):
     def active(self):
         return self.filter(status=Assignment.Status.ACTIVE)
 
@@ -232,11 +216,7 @@ class AssignmentQuerySet(models.QuerySet):
         candidates = (
             self.open()
             .filter(practice_id=assignment.practice_id, start_date__lte=assignment.ends_on)
-            .filter(
-                models.Q(client__in=people)
-                | models.Q(couple__partner_a__in=people)
-                | models.Q(couple__partner_b__in=people)
-            )
+            .for_any_of(people)
             .select_related("client", "couple__partner_a")
         )
         if assignment.pk is not None:
@@ -245,20 +225,12 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(pk__in=[a.pk for a in candidates if a.ends_on >= assignment.start_date])
 
     def with_people(self):
-        return self.select_related(
-            "practice",
-            "practice__source_article",
-            "therapist",
-            "client",
-            "couple__partner_a",
-            "couple__partner_b",
-        )
+        return super().with_people().select_related("practice", "practice__source_article")
 
 
-class Assignment(models.Model):
+class Assignment(ForOneRecipient):
     """A practice given to one client or one couple, weekly, for a number of weeks.
 
-    - Exactly one of `client` and `couple` is set (a database constraint).
     - `prompts` is a copy of the practice's prompts when assigned; later edits to the
       practice never change what old answers meant.
     """
@@ -284,23 +256,6 @@ class Assignment(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="assignments")
-    therapist = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
-    )
-    client = models.ForeignKey(
-        "clients.Client",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="assignments",
-    )
-    couple = models.ForeignKey(
-        "clients.Couple",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="assignments",
-    )
     start_date = models.DateField()
     weeks = models.PositiveSmallIntegerField(default=4)
     week_ends_on = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.SUNDAY)
@@ -324,34 +279,22 @@ class Assignment(models.Model):
         "cancel": ((Status.ACTIVE, Status.PAUSED), Status.CANCELLED),
     }
 
-    class Meta:
+    class Meta(ForOneRecipient.Meta):
         ordering = ["-start_date", "-created_at"]
+        default_related_name = "assignments"
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(client__isnull=False, couple__isnull=True)
-                    | models.Q(client__isnull=True, couple__isnull=False)
-                ),
-                name="assignment_client_xor_couple",
-            ),
+            *ForOneRecipient.Meta.constraints,
             models.CheckConstraint(condition=models.Q(weeks__gte=1), name="assignment_weeks_min"),
         ]
 
     def __str__(self):
-        return f"{self.practice} for {self.client or self.couple}"
+        return f"{self.practice} for {self.recipient}"
 
     def save(self, *args, **kwargs):
         """On creation the prompts are copied from the practice, once and for good."""
-        if self._state.adding:
-            if not self.prompts:
-                self.prompts = [prompt.snapshot() for prompt in self.practice.prompts.all()]
-            if not self.therapist_id:
-                self.therapist_id = (self.client or self.couple).therapist_id
+        if self._state.adding and not self.prompts:
+            self.prompts = [prompt.snapshot() for prompt in self.practice.prompts.all()]
         super().save(*args, **kwargs)
-
-    @property
-    def recipient(self):
-        return self.client if self.client_id else self.couple
 
     @property
     def span_label(self):
@@ -370,7 +313,7 @@ class Assignment(models.Model):
         - Otherwise its dates; and where the dates are the same too, "1 of 2", "2 of 2"
           in the order the copies were made.
         """
-        key = key or (lambda a: (a.practice_id, a.client_id, a.couple_id))
+        key = key or (lambda a: (a.practice_id, a.recipient_key))
         groups = {}
         for assignment in assignments:
             groups.setdefault(key(assignment), []).append(assignment)
@@ -429,12 +372,6 @@ class Assignment(models.Model):
     # --- Weeks ---------------------------------------------------------------------------
 
     @property
-    def tz(self):
-        """Weeks follow the client's time zone; a couple's follow the first partner's."""
-        person = self.client if self.client_id else self.couple.partner_a
-        return zoneinfo.ZoneInfo(person.timezone)
-
-    @property
     def first_week_ends_on(self):
         """The first `week_ends_on` weekday at least six days after the start.
 
@@ -446,7 +383,7 @@ class Assignment(models.Model):
     def week(self, number):
         if not 1 <= number <= self.weeks:
             raise ValueError(f"Week {number} is outside 1..{self.weeks}.")
-        tz = self.tz
+        tz = self.zoneinfo
         ends_on = self.first_week_ends_on + datetime.timedelta(weeks=number - 1)
         starts_on = self.start_date if number == 1 else ends_on - datetime.timedelta(days=6)
         grace = datetime.timedelta(hours=settings.HOMEWORK_GRACE_HOURS)
@@ -478,17 +415,12 @@ class Assignment(models.Model):
     def current_week(self, now=None):
         """The week whose dates hold today in the client's time zone, or None."""
         now = now or timezone.now()
-        return self.week_on(now.astimezone(self.tz).date())
+        return self.week_on(now.astimezone(self.zoneinfo).date())
 
     def open_weeks(self, now=None):
         """Weeks that accept a reflection now (this week, and last week in its grace period)."""
         now = now or timezone.now()
         return [w for w in self.all_weeks() if w.is_open(now)]
-
-    @property
-    def people(self):
-        """The clients who write reflections for this assignment."""
-        return [self.client] if self.client_id else self.couple.partners
 
 
 class ReflectionQuerySet(models.QuerySet):
@@ -861,16 +793,7 @@ def summary_upload_to(instance, filename):
     return f"summaries/{instance.uuid}.pdf"
 
 
-class SessionSummaryQuerySet(models.QuerySet):
-    def for_therapist(self, user):
-        """Summaries of this user's own clients and couples (every one for the owner)."""
-        if user.is_superuser:
-            return self
-        return self.filter(models.Q(client__therapist=user) | models.Q(couple__therapist=user))
-
-    def for_subject(self, *, client=None, couple=None):
-        return self.filter(client=client) if client is not None else self.filter(couple=couple)
-
+class SessionSummaryQuerySet(RecipientQuerySet):
     def in_progress(self):
         return self.filter(status__in=[self.model.Status.QUEUED, self.model.Status.RENDERING])
 
@@ -890,10 +813,10 @@ class SummaryLimitReached(Exception):
         self.message = message
 
 
-class SessionSummary(models.Model):
+class SessionSummary(ForOneRecipient):
     """A session-prep PDF for one client or couple over a date range, rendered in the background.
 
-    - Exactly one of `client` and `couple` is set; `since`..`until` are dates, both included.
+    - `since`..`until` are dates, both included; `therapist` is who asked for it.
     - queued -> rendering -> ready or failed; a ready file is deleted after
       `SUMMARY_RETENTION_DAYS` and the row becomes expired (kept, so the list stays honest).
     - The file lives in the private storage, which has no URL: only the download view,
@@ -908,23 +831,6 @@ class SessionSummary(models.Model):
         EXPIRED = "expired", "Deleted after the retention period"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    therapist = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="session_summaries"
-    )
-    client = models.ForeignKey(
-        "clients.Client",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="session_summaries",
-    )
-    couple = models.ForeignKey(
-        "clients.Couple",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="session_summaries",
-    )
     since = models.DateField()
     until = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -946,17 +852,12 @@ class SessionSummary(models.Model):
 
     objects = SessionSummaryQuerySet.as_manager()
 
-    class Meta:
+    class Meta(ForOneRecipient.Meta):
         ordering = ["-requested_at"]
         verbose_name_plural = "session summaries"
+        default_related_name = "session_summaries"
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(client__isnull=False, couple__isnull=True)
-                    | models.Q(client__isnull=True, couple__isnull=False)
-                ),
-                name="summary_client_xor_couple",
-            ),
+            *ForOneRecipient.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(until__gte=models.F("since")), name="summary_range_ordered"
             ),
@@ -964,14 +865,6 @@ class SessionSummary(models.Model):
 
     def __str__(self):
         return f"Session summary {self.since} to {self.until}"
-
-    @property
-    def subject(self):
-        return self.client if self.client_id else self.couple
-
-    @property
-    def people(self):
-        return [self.client] if self.client_id else self.couple.partners
 
     @property
     def is_in_progress(self):
@@ -983,7 +876,7 @@ class SessionSummary(models.Model):
         return f"session-prep-{self.until.isoformat()}.pdf"
 
     @classmethod
-    def default_range(cls, *, client=None, couple=None, today=None):
+    def default_range(cls, recipient, *, today=None):
         """(since, until) to offer: from the day after the previous summary, or the last four weeks.
 
         - A previous summary that already reaches today offers its own range again.
@@ -991,7 +884,7 @@ class SessionSummary(models.Model):
         """
         today = today or timezone.localdate()
         previous = (
-            cls.objects.for_subject(client=client, couple=couple)
+            cls.objects.for_recipient(recipient)
             .exclude(status=cls.Status.FAILED)
             .order_by("-until", "-requested_at")
             .values_list("since", "until")
@@ -1005,7 +898,7 @@ class SessionSummary(models.Model):
         return min(since, today), today
 
     @classmethod
-    def request(cls, *, therapist, since, until, client=None, couple=None):
+    def request(cls, *, therapist, recipient, since, until):
         """Return (summary, created): the one already queued or rendering for this range, if any.
 
         - A new one is refused with `SummaryLimitReached` while the therapist has
@@ -1014,14 +907,13 @@ class SessionSummary(models.Model):
           them would hold every worker.
         - The caller enqueues the render of a new one (see `homework.tasks`).
         """
-        subject = client if client is not None else couple
         with transaction.atomic():
-            # Two clicks at once queue one render: the subject's row is the lock; the
+            # Two clicks at once queue one render: the recipient's row is the lock; the
             # therapist's row is the lock for the limits, taken second, always.
-            type(subject).objects.select_for_update().filter(pk=subject.pk).first()
+            type(recipient).objects.select_for_update().filter(pk=recipient.pk).first()
             get_user_model().objects.select_for_update().filter(pk=therapist.pk).first()
             existing = (
-                cls.objects.for_subject(client=client, couple=couple)
+                cls.objects.for_recipient(recipient)
                 .in_progress()
                 .filter(since=since, until=until)
                 .first()
@@ -1031,8 +923,7 @@ class SessionSummary(models.Model):
             cls._check_limits(therapist)
             summary = cls.objects.create(
                 therapist=therapist,
-                client=client,
-                couple=couple,
+                recipient=recipient,
                 since=since,
                 until=until,
                 queued_at=timezone.now(),

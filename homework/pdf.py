@@ -293,20 +293,15 @@ def build_document(summary, *, now=None):
     people = summary.people
     assignments = [
         a
-        for a in Assignment.objects.filter(
-            **({"client": summary.client} if summary.client_id else {"couple": summary.couple}),
-            start_date__lte=summary.until,
-        )
+        for a in Assignment.objects.for_recipient(summary.recipient)
+        .filter(start_date__lte=summary.until)
         .select_related("practice")
         .order_by("start_date", "pk")
         if a.status != Assignment.Status.CANCELLED or a.reflections.exists()
     ]
     for assignment in assignments:
         # Saves a query per assignment: week arithmetic reads the client's time zone.
-        if summary.client_id:
-            assignment.client = summary.client
-        else:
-            assignment.couple = summary.couple
+        assignment.recipient = summary.recipient
 
     weeks_by_assignment = {
         a.pk: _weeks_in_range(a, summary.since, summary.until) for a in assignments

@@ -4,7 +4,6 @@
 
 import datetime
 import logging
-import zoneinfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -59,7 +58,7 @@ def send_due_reminders():
         for person in assignment.people:
             if person.archived or (assignment.pk, person.pk, week.number) in submitted:
                 continue
-            if not reminder_due(week, now.astimezone(zoneinfo.ZoneInfo(person.timezone)), now):
+            if not reminder_due(week, now.astimezone(person.zoneinfo), now):
                 continue
             sent += _claim_and_send(assignment, person, week)
     return sent
@@ -232,11 +231,7 @@ def render_session_summary(summary_id):
     if not claimed:
         logger.info("Session summary %s is not queued; nothing to do.", summary_id)
         return None
-    summary = (
-        SessionSummary.objects.select_related("client", "couple__partner_a", "couple__partner_b")
-        .filter(pk=summary_id)
-        .first()
-    )
+    summary = SessionSummary.objects.with_people().filter(pk=summary_id).first()
     if summary is None:
         return None  # deleted (with its client) since it was claimed
     try:

@@ -16,6 +16,7 @@ from clients.navigation import PortalLink
 
 from .export import homework_export
 from .models import Assignment, Practice, Reflection
+from .recipients import recipient_assign_url, recipient_timeline_url
 from .weeks import focus_weeks, index_reflections, week_rows
 
 
@@ -115,15 +116,14 @@ class AssignmentsPanel(Component):
 
     def __init__(self, client=None, couple=None):
         self.client, self.couple = client, couple
+        self.recipient = couple or client
 
     def get_context_data(self, parent_context):
-        from .views.admin import timeline_url
-
         request = parent_context["request"]
         now = timezone.now()
         assignments = Assignment.label_repeats(
             list(
-                Assignment.objects.for_recipient(self.client, self.couple)
+                Assignment.objects.for_recipient(self.recipient)
                 .with_people()
                 .order_by("-start_date")
             )
@@ -150,14 +150,12 @@ class AssignmentsPanel(Component):
                     "expected": assignment.weeks * len(people),
                 }
             )
-        kind = "couple" if self.couple else "client"
-        recipient = self.couple or self.client
         return {
             "rows": rows,
-            "recipient": recipient,
+            "recipient": self.recipient,
             "is_couple": self.couple is not None,
-            "assign_url": reverse("homework_admin:assign") + f"?{kind}={recipient.pk}",
-            "timeline_url": timeline_url(self.client, self.couple),
+            "assign_url": recipient_assign_url(self.recipient),
+            "timeline_url": recipient_timeline_url(self.recipient),
             "next_url": request.get_full_path(),
             "csrf_token": get_token(request),
             "couple_of_client": self.client.couple if self.client else None,
@@ -257,7 +255,7 @@ def session_summaries_panel(request, client=None, couple=None):
 
     if client is None and couple is None:
         return None
-    return SessionSummariesPanel(request, client=client, couple=couple)
+    return SessionSummariesPanel(request, couple or client)
 
 
 def _register_session_summary_hooks():

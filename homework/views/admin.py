@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -30,22 +29,7 @@ from ..models import (
     WeekState,
     week_state,
 )
-
-
-def recipient_url(client=None, couple=None):
-    """The client's or couple's admin page, or their timeline if that page is missing."""
-    try:
-        if couple is not None:
-            return reverse("couples:detail", args=[couple.pk])
-        return reverse("clients:detail", args=[client.pk])
-    except NoReverseMatch:
-        return timeline_url(client, couple)
-
-
-def timeline_url(client=None, couple=None):
-    if couple is not None:
-        return reverse("homework_admin:couple_timeline", args=[couple.pk])
-    return reverse("homework_admin:client_timeline", args=[client.pk])
+from ..recipients import recipient_admin_url, recipient_assign_url, recipient_people
 
 
 def _safe_next(request, fallback):
@@ -90,10 +74,8 @@ class AssignView(HomeworkAdminMixin, FormView):
             pk = params.get(kind, "")
             if pk.isdigit():
                 # Only the therapist's own: someone else's is a 404, not a silent blank.
-                client, couple = get_recipient_for_therapist(
-                    self.request, **{f"{kind}_pk": int(pk)}
-                )
-                initial["recipient"] = f"{kind}:{(couple or client).pk}"
+                recipient = get_recipient_for_therapist(self.request, kind, int(pk))
+                initial["recipient"] = f"{kind}:{recipient.pk}"
         return initial
 
     def get_context_data(self, **kwargs):
@@ -111,7 +93,7 @@ class AssignView(HomeworkAdminMixin, FormView):
             f"Assigned “{assignment.practice}” to {assignment.recipient}. Week 1 opens on "
             f"{first.starts_on:%A %-d %B}; they'll find it in their portal.",
         )
-        return redirect(recipient_url(assignment.client, assignment.couple))
+        return redirect(assignment.recipient_admin_url)
 
 
 @require_POST
@@ -129,7 +111,7 @@ def change_status(request, pk):
             request,
             f"“{assignment.practice}” is already {assignment.get_status_display().lower()}.",
         )
-    return redirect(_safe_next(request, timeline_url(assignment.client, assignment.couple)))
+    return redirect(_safe_next(request, assignment.recipient_timeline_url))
 
 
 # --- Timeline -------------------------------------------------------------------------------
@@ -223,19 +205,16 @@ class TimelineView(HomeworkAdminMixin, TemplateView):
         return f"Homework: {self.recipient}"
 
     def dispatch(self, request, *args, **kwargs):
-        self.client_obj, self.couple = get_recipient_for_therapist(
-            request, **{f"{self.recipient_kind}_pk": kwargs["pk"]}
-        )
-        self.recipient = self.couple or self.client_obj
+        self.recipient = get_recipient_for_therapist(request, self.recipient_kind, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
-        people = self.couple.partners if self.couple else [self.client_obj]
+        people = recipient_people(self.recipient)
         assignments = Assignment.label_repeats(
             list(
-                Assignment.objects.for_recipient(self.client_obj, self.couple)
+                Assignment.objects.for_recipient(self.recipient)
                 .with_people()
                 .order_by("-start_date", "-created_at")
             )
@@ -253,9 +232,8 @@ class TimelineView(HomeworkAdminMixin, TemplateView):
             recipient=self.recipient,
             people=people,
             blocks=build_timeline(assignments, people, reflections, now),
-            assign_url=reverse("homework_admin:assign")
-            + f"?{self.recipient_kind}={self.recipient.pk}",
-            back_url=recipient_url(self.client_obj, self.couple),
+            assign_url=recipient_assign_url(self.recipient),
+            back_url=recipient_admin_url(self.recipient),
             new_ids=set(seen),
         )
         return context
@@ -327,7 +305,10 @@ class AdherenceView(HomeworkAdminMixin, TemplateView):
             this_week = assignment.current_week(now)
             number = this_week.number if this_week else None
             last_week = assignment.week(number - 1) if number and number > 1 else None
-            if this_week is None and now.astimezone(assignment.tz).date() > assignment.ends_on:
+            if (
+                this_week is None
+                and now.astimezone(assignment.zoneinfo).date() > assignment.ends_on
+            ):
                 last_week = assignment.week(assignment.weeks)
             for person in assignment.people:
                 rows.append(

@@ -11,19 +11,19 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import get_template
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.admin.ui.components import Component
 
-from clients.access import get_client_for_therapist, get_couple_for_therapist
 from clients.audit import record
 from clients.models import AuditEvent
 
 from .. import tasks
-from ..access import get_summary_for_therapist
+from ..access import get_recipient_for_therapist, get_summary_for_therapist
 from ..models import SessionSummary, SummaryLimitReached
+from ..recipients import recipient_admin_url, recipient_kind
 
 
 class SummaryRequestForm(forms.Form):
@@ -34,9 +34,9 @@ class SummaryRequestForm(forms.Form):
 
     prefix = "summary"  # unique ids beside the other panels' forms on the same page
 
-    def __init__(self, *args, client=None, couple=None, **kwargs):
+    def __init__(self, *args, recipient, **kwargs):
         if "initial" not in kwargs and not args:
-            since, until = SessionSummary.default_range(client=client, couple=couple)
+            since, until = SessionSummary.default_range(recipient)
             kwargs["initial"] = {"since": since, "until": until}
         super().__init__(*args, **kwargs)
 
@@ -56,25 +56,6 @@ class SummaryRequestForm(forms.Form):
         return data
 
 
-def _subject(request, kind, pk):
-    if kind == "couple":
-        return None, get_couple_for_therapist(request, pk)
-    if kind == "client":
-        return get_client_for_therapist(request, pk), None
-    raise Http404("No such kind.")
-
-
-def subject_url(client=None, couple=None):
-    """The client's or couple's admin page, or our own request page until it exists."""
-    try:
-        if couple is not None:
-            return reverse("couples:detail", args=[couple.pk])
-        return reverse("clients:detail", args=[client.pk])
-    except NoReverseMatch:
-        kind, pk = ("couple", couple.pk) if couple is not None else ("client", client.pk)
-        return reverse("summaries:request", args=[kind, pk])
-
-
 def _no_store(response):
     patch_cache_control(response, no_store=True, no_cache=True, private=True, max_age=0)
     return response
@@ -82,16 +63,15 @@ def _no_store(response):
 
 @require_http_methods(["GET", "POST"])
 def request_summary(request, kind, pk):
-    client, couple = _subject(request, kind, pk)
-    back = subject_url(client, couple)
+    recipient = get_recipient_for_therapist(request, kind, pk)
+    back = recipient_admin_url(recipient)
     if request.method == "POST":
-        form = SummaryRequestForm(request.POST, client=client, couple=couple)
+        form = SummaryRequestForm(request.POST, recipient=recipient)
         if form.is_valid():
             try:
                 summary, created = SessionSummary.request(
                     therapist=request.user,
-                    client=client,
-                    couple=couple,
+                    recipient=recipient,
                     since=form.cleaned_data["since"],
                     until=form.cleaned_data["until"],
                 )
@@ -111,20 +91,20 @@ def request_summary(request, kind, pk):
                 messages.info(request, "A summary for these dates is already being prepared.")
             return redirect(f"{back}#session-summaries-section")
     else:
-        form = SummaryRequestForm(client=client, couple=couple)
-    summaries = SessionSummary.objects.for_subject(client=client, couple=couple)
+        form = SummaryRequestForm(recipient=recipient)
+    summaries = SessionSummary.objects.for_recipient(recipient)
     return TemplateResponse(
         request,
         "homework/admin/summary_request.html",
         {
             "form": form,
-            "subject": client or couple,
+            "recipient": recipient,
             "back_url": back,
             "summaries": [(s, status_payload(s)) for s in summaries[:PANEL_LENGTH]],
             "action_url": request.path,
             "header_title": "Session summary",
             "page_title": "Session summary",
-            "page_subtitle": str(client or couple),
+            "page_subtitle": str(recipient),
             "header_icon": "doc-full",
         },
         status=400 if form.is_bound else 200,
@@ -177,22 +157,22 @@ class SessionSummariesPanel(Component):
     template_name = "homework/admin/summaries_panel.html"
     order = 300
 
-    def __init__(self, request, *, client=None, couple=None):
-        self.request, self.client, self.couple = request, client, couple
+    def __init__(self, request, recipient):
+        self.request, self.recipient = request, recipient
 
     def get_context_data(self, parent_context=None):
-        client, couple = self.client, self.couple
-        kind, pk = ("couple", couple.pk) if couple is not None else ("client", client.pk)
-        summaries = SessionSummary.objects.for_subject(client=client, couple=couple)
+        recipient = self.recipient
+        kind = recipient_kind(recipient)
+        summaries = SessionSummary.objects.for_recipient(recipient)
         # A client seen with a partner: the couple's summary lives on the couple's page.
-        their_couple = client.couple if client is not None else None
+        their_couple = recipient.couple if kind == "client" else None
         return {
-            "form": SummaryRequestForm(client=client, couple=couple),
-            "action_url": reverse("summaries:request", args=[kind, pk]),
+            "form": SummaryRequestForm(recipient=recipient),
+            "action_url": reverse("summaries:request", args=[kind, recipient.pk]),
             "summaries": [(s, status_payload(s)) for s in summaries[:PANEL_LENGTH]],
-            "subject": client or couple,
+            "recipient": recipient,
             "their_couple": their_couple,
-            "couple_url": subject_url(couple=their_couple) if their_couple else None,
+            "couple_url": recipient_admin_url(their_couple) if their_couple else None,
             "retention_days": settings.SUMMARY_RETENTION_DAYS,
         }
 

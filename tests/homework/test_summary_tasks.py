@@ -57,7 +57,7 @@ def test_a_requested_summary_is_rendered_after_commit_and_becomes_ready(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         summary, created = SessionSummary.request(
             therapist=couple.therapist,
-            couple=couple,
+            recipient=couple,
             since=datetime.date(2026, 9, 21),
             until=datetime.date(2026, 10, 19),
         )
@@ -163,7 +163,10 @@ def test_a_failed_write_leaves_no_partial_file_and_fails_the_summary(summary, re
 
 def test_asking_again_for_the_same_range_returns_the_summary_in_progress(summary):
     again, created = SessionSummary.request(
-        therapist=summary.therapist, couple=summary.couple, since=summary.since, until=summary.until
+        therapist=summary.therapist,
+        recipient=summary.couple,
+        since=summary.since,
+        until=summary.until,
     )
 
     assert not created
@@ -175,7 +178,10 @@ def test_asking_again_once_ready_makes_a_new_summary(summary, renders):
     tasks.render_session_summary(summary.pk)
 
     again, created = SessionSummary.request(
-        therapist=summary.therapist, couple=summary.couple, since=summary.since, until=summary.until
+        therapist=summary.therapist,
+        recipient=summary.couple,
+        since=summary.since,
+        until=summary.until,
     )
 
     assert created
@@ -284,13 +290,13 @@ def test_deleting_a_client_deletes_their_summary_files(
 
 def test_the_default_range_is_the_last_four_weeks_then_since_the_previous_summary(couple):
     today = timezone.localdate()
-    assert SessionSummary.default_range(couple=couple) == (
+    assert SessionSummary.default_range(couple) == (
         today - datetime.timedelta(weeks=4),
         today,
     )
 
     b.make_summary(couple=couple, since=datetime.date(2026, 9, 1), until=datetime.date(2026, 10, 6))
-    assert SessionSummary.default_range(couple=couple) == (datetime.date(2026, 10, 7), today)
+    assert SessionSummary.default_range(couple) == (datetime.date(2026, 10, 7), today)
 
 
 def test_a_failed_summary_does_not_move_the_default_range(couple):
@@ -301,9 +307,9 @@ def test_a_failed_summary_does_not_move_the_default_range(couple):
         status=Status.FAILED,
     )
 
-    assert SessionSummary.default_range(couple=couple)[
-        0
-    ] == timezone.localdate() - datetime.timedelta(weeks=4)
+    assert SessionSummary.default_range(couple)[0] == timezone.localdate() - datetime.timedelta(
+        weeks=4
+    )
 
 
 def test_the_sweeper_and_retention_are_scheduled_once_by_name():

@@ -33,8 +33,9 @@ couple = Couple.objects.create(therapist=therapist, partner_a=alex, partner_b=sa
 today = datetime.date.today()
 b.make_couple_story(couple, start_date=today - datetime.timedelta(weeks=3), weeks=2)
 with transaction.atomic():
+    since = today - datetime.timedelta(weeks=3)
     summary, _ = SessionSummary.request(
-        therapist=therapist, couple=couple, since=today - datetime.timedelta(weeks=3), until=today
+        therapist=therapist, recipient=couple, since=since, until=today
     )
     tasks.enqueue_session_summary(summary.pk)
 print(summary.pk)

@@ -54,10 +54,10 @@ class Command(BaseCommand):
         if client is None:
             raise CommandError(f"No client has the e-mail address {email}.")
         couple = client.couple
-        subject = {"couple": couple} if couple is not None else {"client": client}
+        recipient = couple or client
 
         default_since, default_until = SessionSummary.default_range(
-            **subject, today=timezone.localdate()
+            recipient, today=timezone.localdate()
         )
         until = parse_date(options["until"], "--until") if options["until"] else default_until
         since = parse_date(options["since"], "--since") if options["since"] else None
@@ -70,7 +70,9 @@ class Command(BaseCommand):
         if not output.parent.is_dir():
             raise CommandError(f"The folder {output.parent} does not exist.")
 
-        summary = SessionSummary(therapist=client.therapist, since=since, until=until, **subject)
+        summary = SessionSummary(
+            therapist=client.therapist, recipient=recipient, since=since, until=until
+        )
         try:
             rendered = pdf.render_summary(summary)
         except pdf.FatalURLFetchingError as error:
