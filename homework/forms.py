@@ -196,16 +196,47 @@ class ReflectionForm(forms.Form):
             if name.startswith("q_") and name not in known and value.strip()
         ]
 
+    def first_error(self):
+        """The first error as one line, for the autosave's status message."""
+        for name, errors in self.errors.items():
+            label = self.fields[name].label if name in self.fields else ""
+            return f"{label}: {errors[0]}" if label else errors[0]
+        return ""
+
+    def saved_values(self, reflection):
+        """A saved reflection's answers as this form's field values (for a conflict)."""
+        return {
+            name: initial_value(prompt, reflection.answers.get(prompt["key"]))
+            for name, prompt in self.prompt_fields.items()
+        }
+
     @classmethod
-    def initial_for(cls, prompts, reflection):
-        initial = {"version": reflection.version if reflection else 0}
-        if reflection is not None:
-            for prompt in prompts:
-                if prompt["key"] in reflection.answers:
-                    initial[field_name(prompt)] = initial_value(
-                        prompt, reflection.answers[prompt["key"]]
-                    )
-        return initial
+    def for_week(cls, assignment, week, reflection, data=None, *, submitting=False, kept=False):
+        """The reflection form for a client's week; the one place it is built.
+
+        - Without `data`: the saved answers of `reflection` (if any) as initial values.
+        - With `data` (posted or kept answers): bound, and made for the prompts as they are
+          now, whatever page the answers came from.
+        - `kept`: the week is shut; the answers are shown to copy, with no buttons.
+        """
+        options = {
+            "prompts": assignment.prompts,
+            "week_number": week.number,
+            "is_submitted": reflection is not None and reflection.is_submitted,
+        }
+        if kept:
+            options.update(actions=False, is_submitted=False)
+        if data is None:
+            initial = {"version": reflection.version if reflection else 0}
+            for prompt in assignment.prompts:
+                if reflection is not None and prompt["key"] in reflection.answers:
+                    answer = reflection.answers[prompt["key"]]
+                    initial[field_name(prompt)] = initial_value(prompt, answer)
+            initial["fingerprint"] = assignment.prompts_fingerprint
+            return cls(initial=initial, **options)
+        data = data.copy()
+        data["fingerprint"] = assignment.prompts_fingerprint
+        return cls(data, submitting=submitting, **options)
 
 
 # --- Admin ------------------------------------------------------------------------------------

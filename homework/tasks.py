@@ -185,6 +185,13 @@ SUMMARY_FAILED_STUCK = (
 )
 
 
+def enqueue_therapist_notice(reflection_id):
+    """Tell the therapist of a first submission once the reflection is committed."""
+    from django_q.tasks import async_task
+
+    transaction.on_commit(lambda: async_task("homework.tasks.notify_therapist", reflection_id))
+
+
 def enqueue_session_summary(summary_id):
     """Hand the render to a worker once the row that names it is committed."""
     from django_q.tasks import async_task

@@ -345,7 +345,7 @@ def test_submitting_enqueues_an_id_and_mails_no_words(
     )
     calls = []
     monkeypatch.setattr(
-        "homework.views.portal.async_task",
+        "django_q.tasks.async_task",
         lambda name, *args, **kwargs: (calls.append((name, args)), tasks.notify_therapist(*args)),
     )
     url = reverse("homework:reflection", args=[assignment.uuid, 2])
