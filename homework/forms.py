@@ -6,6 +6,7 @@ from crispy_forms.bootstrap import InlineRadios, StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
@@ -15,7 +16,7 @@ from wagtail.snippets.widgets import AdminSnippetChooser
 
 from clients.models import Client, Couple
 
-from .models import Assignment, Practice, TherapistPreference
+from .models import Assignment, Practice, SessionSummary, TherapistPreference
 
 COUNT_MAX = 999
 BUTTONS_CSS = "d-flex flex-wrap gap-2 mt-3 reflection-actions"
@@ -352,3 +353,33 @@ class PreferenceForm(forms.ModelForm):
         model = TherapistPreference
         fields = ["notify"]
         widgets = {"notify": forms.RadioSelect}
+
+
+class SummaryRequestForm(forms.Form):
+    """The dates of a summary: both included, not in the future, within the longest range."""
+
+    since = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    prefix = "summary"  # unique ids beside the other panels' forms on the same page
+
+    def __init__(self, *args, recipient, **kwargs):
+        if "initial" not in kwargs and not args:
+            since, until = SessionSummary.default_range(recipient)
+            kwargs["initial"] = {"since": since, "until": until}
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since is None or until is None:
+            return data
+        today = timezone.localdate()
+        if until > today:
+            self.add_error("until", "The summary can only reach up to today.")
+        if since > until:
+            self.add_error("since", "The start date must be on or before the end date.")
+        elif (until - since).days > settings.SUMMARY_MAX_RANGE_DAYS:
+            longest = settings.SUMMARY_MAX_RANGE_DAYS
+            self.add_error("since", f"Choose at most {longest} days, so the document stays usable.")
+        return data

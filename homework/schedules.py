@@ -4,6 +4,7 @@ A schedule is looked up by its name, so a deploy or a restart never adds a secon
 and catch-up is off, so downtime is never followed by a burst of missed runs.
 """
 
+from django.conf import settings
 from django_q.models import Schedule
 
 # name -> (dotted task path, schedule type, minutes between runs for MINUTES)
@@ -42,8 +43,6 @@ SCHEDULES["homework kept answers pruning"] = {
 
 
 def _session_summary_schedules():
-    from django.conf import settings
-
     return {
         "session summaries sweeper": {
             "func": "homework.tasks.sweep_session_summaries",

@@ -7,13 +7,23 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
+from django_q.tasks import async_task
 
 from clients.emails import MailFailed, send_reporting_ids
 from clients.tasks import send_from_task
 
 from . import emails
-from .models import Assignment, Reflection, ReminderLog, TherapistPreference
+from .models import (
+    Assignment,
+    KeptAnswers,
+    Reflection,
+    ReminderLog,
+    SessionSummary,
+    TherapistPreference,
+    delete_private_files,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -187,15 +197,11 @@ SUMMARY_FAILED_STUCK = (
 
 def enqueue_therapist_notice(reflection_id):
     """Tell the therapist of a first submission once the reflection is committed."""
-    from django_q.tasks import async_task
-
     transaction.on_commit(lambda: async_task("homework.tasks.notify_therapist", reflection_id))
 
 
 def enqueue_session_summary(summary_id):
     """Hand the render to a worker once the row that names it is committed."""
-    from django_q.tasks import async_task
-
     transaction.on_commit(
         lambda: async_task(
             "homework.tasks.render_session_summary", summary_id, group="session-summaries"
@@ -204,8 +210,6 @@ def enqueue_session_summary(summary_id):
 
 
 def _fail_summary(summary_id, started_at, reason):
-    from .models import SessionSummary
-
     SessionSummary.objects.filter(
         pk=summary_id, status=SessionSummary.Status.RENDERING, started_at=started_at
     ).update(status=SessionSummary.Status.FAILED, failure_reason=reason, finished_at=timezone.now())
@@ -220,10 +224,7 @@ def render_session_summary(summary_id):
       error is not an Exception and is caught too, so the worker survives it.
     - The row turns ready only after the file is completely in place.
     """
-    from django.db.models import F
-
     from . import pdf
-    from .models import SessionSummary
 
     started_at = timezone.now()
     claimed = SessionSummary.objects.filter(
@@ -265,8 +266,6 @@ def render_session_summary(summary_id):
     )
     if not finished and not SessionSummary.objects.filter(pk=summary_id).exists():
         # Deleted (with its client) while rendering: nothing may outlive it.
-        from .models import delete_private_files
-
         delete_private_files([name])
     return None
 
@@ -280,10 +279,6 @@ def sweep_session_summaries():
       receipts). Enqueued again; the claim makes a duplicate harmless.
     Each change is a conditional update, so two sweepers never both act on a row.
     """
-    from django.db.models import Q
-
-    from .models import SessionSummary
-
     now = timezone.now()
     stale = now - datetime.timedelta(seconds=settings.Q_CLUSTER["timeout"])
     max_attempts = settings.Q_CLUSTER.get("max_attempts", 3)
@@ -319,8 +314,6 @@ def sweep_session_summaries():
 
 def delete_expired_session_summaries():
     """Daily: delete PDFs older than SUMMARY_RETENTION_DAYS; the row stays, marked expired."""
-    from .models import SessionSummary
-
     cutoff = timezone.now() - datetime.timedelta(days=settings.SUMMARY_RETENTION_DAYS)
     expired = 0
     for summary in SessionSummary.objects.filter(
@@ -340,7 +333,5 @@ def delete_expired_session_summaries():
 
 def delete_expired_kept_answers():
     """Hourly: answers kept after a failed post are deleted once past KEPT_ANSWERS_HOURS."""
-    from .models import KeptAnswers
-
     KeptAnswers.objects.expired().delete()
     return None

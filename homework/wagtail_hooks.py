@@ -1,3 +1,4 @@
+from django.db.models import Q
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.urls import include, path, reverse
@@ -15,8 +16,10 @@ from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 from clients.navigation import PortalLink
 
 from .export import homework_export
-from .models import Assignment, Practice, Reflection
+from .models import Assignment, Practice, Reflection, SessionSummary
 from .recipients import recipient_assign_url, recipient_timeline_url
+from .views.portal import keep_answers_after_csrf_failure
+from .views.summaries import SessionSummariesPanel
 from .weeks import focus_weeks, index_reflections, week_rows
 
 
@@ -53,8 +56,6 @@ register_snippet(PracticeViewSet)
 
 @hooks.register("portal_csrf_failure")
 def keep_reflection_after_csrf_failure(request):
-    from .views.portal import keep_answers_after_csrf_failure
-
     return keep_answers_after_csrf_failure(request)
 
 
@@ -172,10 +173,6 @@ def homework_client_panel(request, client=None, couple=None):
 @hooks.register("client_task_ids")
 def homework_task_ids(client):
     """Ids of this client's homework that background tasks take, for their erasure."""
-    from django.db.models import Q
-
-    from .models import SessionSummary
-
     couple = client.couple
     theirs = Q(client=client) | Q(couple=couple) if couple else Q(client=client)
     reflections = Reflection.objects.filter(
@@ -240,38 +237,13 @@ def homework_export_section(client):
 # --- Session summaries --------------------------------------------------------------------------
 
 
-def summary_admin_urls():
-    from django.urls import include, path
-
-    from .views import summaries
-
-    return [
-        path("summaries/", include((summaries.urlpatterns, "summaries"), namespace="summaries"))
-    ]
-
-
+@hooks.register("client_detail_panels")
 def session_summaries_panel(request, client=None, couple=None):
-    from .views.summaries import SessionSummariesPanel
-
     if client is None and couple is None:
         return None
     return SessionSummariesPanel(request, couple or client)
 
 
-def _register_session_summary_hooks():
-    # Registered from a function so this section needs no imports at the top of the file.
-    from wagtail import hooks
-
-    hooks.register("register_admin_urls", summary_admin_urls)
-    hooks.register("client_detail_panels", session_summaries_panel)
-    hooks.register("insert_global_admin_css", summary_admin_css)
-
-
+@hooks.register("insert_global_admin_css")
 def summary_admin_css():
-    from django.templatetags.static import static
-    from django.utils.html import format_html
-
     return format_html('<link rel="stylesheet" href="{}">', static("homework/admin/summaries.css"))
-
-
-_register_session_summary_hooks()

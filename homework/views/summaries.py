@@ -4,15 +4,13 @@ Every lookup goes through `clients.access` or `homework.access`: someone else's 
 couple or summary is a 404. Responses about a summary are never cached.
 """
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import get_template
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.admin.ui.components import Component
@@ -22,38 +20,11 @@ from clients.models import AuditEvent
 
 from .. import tasks
 from ..access import get_recipient_for_therapist, get_summary_for_therapist
+from ..forms import SummaryRequestForm
 from ..models import SessionSummary, SummaryLimitReached
 from ..recipients import recipient_admin_url, recipient_kind
 
-
-class SummaryRequestForm(forms.Form):
-    """The dates of a summary: both included, not in the future, within the longest range."""
-
-    since = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
-
-    prefix = "summary"  # unique ids beside the other panels' forms on the same page
-
-    def __init__(self, *args, recipient, **kwargs):
-        if "initial" not in kwargs and not args:
-            since, until = SessionSummary.default_range(recipient)
-            kwargs["initial"] = {"since": since, "until": until}
-        super().__init__(*args, **kwargs)
-
-    def clean(self):
-        data = super().clean()
-        since, until = data.get("since"), data.get("until")
-        if since is None or until is None:
-            return data
-        today = timezone.localdate()
-        if until > today:
-            self.add_error("until", "The summary can only reach up to today.")
-        if since > until:
-            self.add_error("since", "The start date must be on or before the end date.")
-        elif (until - since).days > settings.SUMMARY_MAX_RANGE_DAYS:
-            longest = settings.SUMMARY_MAX_RANGE_DAYS
-            self.add_error("since", f"Choose at most {longest} days, so the document stays usable.")
-        return data
+PANEL_LENGTH = 10  # the latest summaries shown on a page
 
 
 def _no_store(response):
@@ -119,7 +90,9 @@ def status_payload(summary):
         "label": summary.get_status_display(),
         "in_progress": summary.is_in_progress,
         "failure_reason": summary.failure_reason,
-        "download_url": reverse("summaries:download", args=[summary.uuid]) if ready else None,
+        "download_url": reverse("homework_admin:summary_download", args=[summary.uuid])
+        if ready
+        else None,
         "page_count": summary.page_count,
         "size_bytes": summary.size_bytes,
     }
@@ -168,7 +141,7 @@ class SessionSummariesPanel(Component):
         their_couple = recipient.couple if kind == "client" else None
         return {
             "form": SummaryRequestForm(recipient=recipient),
-            "action_url": reverse("summaries:request", args=[kind, recipient.pk]),
+            "action_url": reverse("homework_admin:summary_request", args=[kind, recipient.pk]),
             "summaries": [(s, status_payload(s)) for s in summaries[:PANEL_LENGTH]],
             "recipient": recipient,
             "their_couple": their_couple,
@@ -181,12 +154,3 @@ class SessionSummariesPanel(Component):
         return get_template(self.template_name).render(
             self.get_context_data(parent_context), self.request
         )
-
-
-PANEL_LENGTH = 10
-
-urlpatterns = [
-    path("<str:kind>/<int:pk>/", request_summary, name="request"),
-    path("<uuid:uuid>/status/", summary_status, name="status"),
-    path("<uuid:uuid>/download/", download_summary, name="download"),
-]

@@ -45,10 +45,10 @@ def admin_urls(client_profile, couple, ready_summary):
         reverse("homework_admin:couple_timeline", args=[cp]),
         reverse("homework_admin:assign") + f"?client={c}",
         reverse("homework_admin:assign") + f"?couple={cp}",
-        reverse("summaries:request", args=["client", c]),
-        reverse("summaries:request", args=["couple", cp]),
-        reverse("summaries:status", args=[ready_summary.uuid]),
-        reverse("summaries:download", args=[ready_summary.uuid]),
+        reverse("homework_admin:summary_request", args=["client", c]),
+        reverse("homework_admin:summary_request", args=["couple", cp]),
+        reverse("homework_admin:summary_status", args=[ready_summary.uuid]),
+        reverse("homework_admin:summary_download", args=[ready_summary.uuid]),
     ]
 
 
@@ -105,7 +105,9 @@ def test_clients_never_reach_them_not_even_their_own(client, partner_a, admin_ur
 
 
 def test_the_download_is_an_uncached_attachment(therapist_client, ready_summary):
-    response = therapist_client.get(reverse("summaries:download", args=[ready_summary.uuid]))
+    response = therapist_client.get(
+        reverse("homework_admin:summary_download", args=[ready_summary.uuid])
+    )
 
     assert response["Content-Disposition"].startswith("attachment")
     assert "no-store" in response["Cache-Control"]
@@ -345,7 +347,7 @@ def test_submitting_enqueues_an_id_and_mails_no_words(
     )
     calls = []
     monkeypatch.setattr(
-        "django_q.tasks.async_task",
+        "homework.tasks.async_task",
         lambda name, *args, **kwargs: (calls.append((name, args)), tasks.notify_therapist(*args)),
     )
     url = reverse("homework:reflection", args=[assignment.uuid, 2])

@@ -41,7 +41,7 @@ def ask(http, days_back, kind="client", pk=None):
     """Ask for the summary of the `days_back` days up to today."""
     since = TODAY - datetime.timedelta(days=days_back)
     return http.post(
-        reverse("summaries:request", args=[kind, pk]),
+        reverse("homework_admin:summary_request", args=[kind, pk]),
         {"summary-since": since.isoformat(), "summary-until": TODAY.isoformat()},
         follow=True,
     )

@@ -84,7 +84,7 @@ def test_the_queue_is_given_the_summary_id_only(
 ):
     queued = []
     monkeypatch.setattr(
-        "django_q.tasks.async_task", lambda func, *args, **kwargs: queued.append((func, args))
+        "homework.tasks.async_task", lambda func, *args, **kwargs: queued.append((func, args))
     )
     with django_capture_on_commit_callbacks(execute=True):
         tasks.enqueue_session_summary(summary.pk)

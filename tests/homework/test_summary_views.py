@@ -44,7 +44,7 @@ def ready_summary(couple):
 
 
 def request_url(kind, pk):
-    return reverse("summaries:request", args=[kind, pk])
+    return reverse("homework_admin:summary_request", args=[kind, pk])
 
 
 def test_therapist_asks_for_the_couples_summary_and_it_becomes_ready(
@@ -111,7 +111,9 @@ def test_a_range_reaching_into_the_future_is_refused(therapist_client, client_pr
 def test_download_is_an_uncached_attachment_without_a_name_and_is_audited(
     therapist_client, ready_summary
 ):
-    response = therapist_client.get(reverse("summaries:download", args=[ready_summary.uuid]))
+    response = therapist_client.get(
+        reverse("homework_admin:summary_download", args=[ready_summary.uuid])
+    )
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == FAKE.content
@@ -125,14 +127,18 @@ def test_download_is_an_uncached_attachment_without_a_name_and_is_audited(
 
 
 def test_status_reports_state_and_download_link_uncached(therapist_client, ready_summary):
-    response = therapist_client.get(reverse("summaries:status", args=[ready_summary.uuid]))
+    response = therapist_client.get(
+        reverse("homework_admin:summary_status", args=[ready_summary.uuid])
+    )
 
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     data = response.json()
     assert data["status"] == "ready"
     assert data["in_progress"] is False
-    assert data["download_url"] == reverse("summaries:download", args=[ready_summary.uuid])
+    assert data["download_url"] == reverse(
+        "homework_admin:summary_download", args=[ready_summary.uuid]
+    )
     assert data["page_count"] == 2
 
 
@@ -145,15 +151,19 @@ def test_a_failed_summary_reports_its_reason(therapist_client, couple):
         failure_reason=tasks.SUMMARY_FAILED_ERROR,
     )
 
-    data = therapist_client.get(reverse("summaries:status", args=[summary.uuid])).json()
+    data = therapist_client.get(
+        reverse("homework_admin:summary_status", args=[summary.uuid])
+    ).json()
 
     assert data["failure_reason"] == tasks.SUMMARY_FAILED_ERROR
     assert data["download_url"] is None
-    download = therapist_client.get(reverse("summaries:download", args=[summary.uuid]))
+    download = therapist_client.get(reverse("homework_admin:summary_download", args=[summary.uuid]))
     assert download.status_code == 404
 
 
-@pytest.mark.parametrize("name", ["summaries:download", "summaries:status"])
+@pytest.mark.parametrize(
+    "name", ["homework_admin:summary_download", "homework_admin:summary_status"]
+)
 def test_another_therapist_gets_404(client, other_therapist, ready_summary, name):
     client.force_login(other_therapist)
 
@@ -175,7 +185,9 @@ def test_another_therapist_cannot_ask_for_a_summary_of_our_couple(client, other_
     assert not SessionSummary.objects.exists()
 
 
-@pytest.mark.parametrize("name", ["summaries:download", "summaries:status"])
+@pytest.mark.parametrize(
+    "name", ["homework_admin:summary_download", "homework_admin:summary_status"]
+)
 def test_anonymous_is_sent_to_sign_in(client, ready_summary, name):
     response = client.get(reverse(name, args=[ready_summary.uuid]))
 
@@ -187,13 +199,13 @@ def test_a_client_can_never_download_even_their_own_summary(client, ready_summar
     partner = ready_summary.couple.partner_a
     client.force_login(partner.user)
 
-    response = client.get(reverse("summaries:download", args=[ready_summary.uuid]))
+    response = client.get(reverse("homework_admin:summary_download", args=[ready_summary.uuid]))
 
     assert response.status_code in (302, 403, 404)
     assert FAKE.content not in b"".join(getattr(response, "streaming_content", [response.content]))
     admin_access = Permission.objects.get(codename="access_admin")
     partner.user.user_permissions.add(admin_access)  # even an account that reaches the admin
-    response = client.get(reverse("summaries:download", args=[ready_summary.uuid]))
+    response = client.get(reverse("homework_admin:summary_download", args=[ready_summary.uuid]))
     assert response.status_code in (302, 403, 404)
 
 
@@ -217,7 +229,9 @@ def test_an_expired_summary_cannot_be_downloaded(therapist_client, ready_summary
     )
     tasks.delete_expired_session_summaries()
 
-    response = therapist_client.get(reverse("summaries:download", args=[ready_summary.uuid]))
+    response = therapist_client.get(
+        reverse("homework_admin:summary_download", args=[ready_summary.uuid])
+    )
 
     assert response.status_code == 404
 
@@ -233,7 +247,7 @@ def test_couple_page_offers_the_form_with_the_default_range_and_lists_summaries(
     assert response.status_code == 200
     assert 'id="session-summaries-section"' in page
     assert 'value="2026-10-20"' in page  # since the day after the previous summary
-    assert reverse("summaries:download", args=[ready_summary.uuid]) in page
+    assert reverse("homework_admin:summary_download", args=[ready_summary.uuid]) in page
     assert "homework/admin/summaries.js" in page
     assert "<script>" not in page.split('id="session-summaries-section"')[1]
 
@@ -245,7 +259,10 @@ def test_an_unfinished_summary_is_listed_with_its_status_url_for_polling(therapi
 
     page = therapist_client.get(reverse("couples:detail", args=[couple.pk])).content.decode()
 
-    assert f'data-summary-status-url="{reverse("summaries:status", args=[summary.uuid])}"' in page
+    assert (
+        f'data-summary-status-url="{reverse("homework_admin:summary_status", args=[summary.uuid])}"'
+        in page
+    )
     assert "Preparing…" in page
 
 
@@ -264,7 +281,7 @@ def count_queries(client, url):
 
 
 def test_the_summary_list_costs_the_same_queries_for_3_or_30_summaries(therapist_client, couple):
-    url = reverse("summaries:request", args=["couple", couple.pk])
+    url = reverse("homework_admin:summary_request", args=["couple", couple.pk])
     for day in range(3):
         b.make_summary(
             couple=couple, since=datetime.date(2026, 9, 1), until=datetime.date(2026, 9, 2 + day)
