@@ -45,12 +45,11 @@ def setup_django(db_path):
 def build_couple(index, weeks):
     from clients.models import Couple
     from homework.models import SessionSummary
-    from tests.conftest import make_client, make_therapist
-    from tests.homework import summary_builders as b
+    from practice_site import builders as b
 
-    therapist = make_therapist(f"bench.therapist{index}@example.org")
-    alex = make_client(therapist, f"bench.alex{index}@example.org", "Alex Rivera", "UTC")
-    sam = make_client(therapist, f"bench.sam{index}@example.org", "Sam Rivera", "UTC")
+    therapist = b.make_therapist(f"bench.therapist{index}@example.org")
+    alex = b.make_client(therapist, f"bench.alex{index}@example.org", "Alex Rivera", "UTC")
+    sam = b.make_client(therapist, f"bench.sam{index}@example.org", "Sam Rivera", "UTC")
     couple = Couple.objects.create(therapist=therapist, partner_a=alex, partner_b=sam)
     start = datetime.date(2025, 1, 6)
     assignment = b.make_couple_story(couple, start_date=start, weeks=weeks, words=WORDS)

@@ -13,40 +13,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.utils import timezone as django_timezone
 
-from clients.groups import ensure_therapists_group
-from clients.models import Client, Couple, User
+from clients.models import Couple
+from practice_site.builders import PASSWORD, make_client, make_therapist
 
 # Playwright's sync API runs an event loop in this thread; the ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "a-long-test-password-42"
-
-
-def make_therapist(email, **extra):
-    """A therapist as Settings → Users makes one: no staff flag, in the Therapists group."""
-    user = User.objects.create_user(
-        email=email,
-        password=PASSWORD,
-        first_name=extra.pop("first_name", "Maya"),
-        last_name=extra.pop("last_name", "Okafor"),
-        **extra,
-    )
-    user.groups.add(ensure_therapists_group())
-    return user
-
-
-def make_client(therapist, email, full_name="Jordan Lee", timezone="Europe/London", **extra):
-    first, _, last = full_name.partition(" ")
-    user = User.objects.create_user(
-        email=email, password=PASSWORD, first_name=first, last_name=last
-    )
-    extra.setdefault("accepted_at", django_timezone.now())  # they chose a password
-    return Client.objects.create(
-        user=user, therapist=therapist, full_name=full_name, timezone=timezone, **extra
-    )
 
 
 @pytest.fixture

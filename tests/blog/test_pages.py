@@ -12,7 +12,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 from blog.models import ArticlePage, Author, BlogIndexPage, HomePage, SeriesPage
 from clients.groups import ensure_therapists_group
 from clients.models import THERAPISTS_GROUP
-from tests.conftest import make_therapist
+from practice_site.builders import make_therapist
 
 from .conftest import make_image, paragraph
 

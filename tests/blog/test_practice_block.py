@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from clients.models import THERAPISTS_GROUP, User
 from homework.models import Practice
-from tests.conftest import PASSWORD
+from practice_site.builders import PASSWORD
 
 ASSIGN_LINK = "Assign to clients"
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from practice_site.builders import PASSWORD
 
 LOGIN_URL = "/portal/login/"
 

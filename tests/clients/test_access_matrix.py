@@ -302,7 +302,7 @@ def test_a_client_moved_to_another_therapist_leaves_nothing_with_the_first(
     client, superuser, therapist, other_therapist, client_profile
 ):
     from homework.models import Assignment
-    from tests.homework.conftest import make_assignment, make_practice
+    from practice_site.builders import make_assignment, make_practice
 
     assignment = make_assignment(make_practice(), client=client_profile)
     log(client_profile, "wagtail.edit", user=therapist)

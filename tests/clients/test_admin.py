@@ -9,8 +9,7 @@ from wagtail.admin.ui.components import Component
 
 from clients.models import AuditEvent, Client, Couple, User
 from homework.models import Reflection
-from tests.conftest import make_client
-from tests.homework.conftest import answers_for, make_assignment, make_practice
+from practice_site.builders import answers_for, make_assignment, make_client, make_practice
 
 pytestmark = pytest.mark.django_db
 
@@ -368,7 +367,7 @@ def test_admin_actions_without_a_csrf_token_change_nothing(therapist, client_pro
 
 def test_a_client_knows_the_couple_made_after_it_was_asked(therapist, client_profile):
     from clients.models import Couple
-    from tests.conftest import make_client
+    from practice_site.builders import make_client
 
     assert client_profile.couple is None
     partner = make_client(therapist, "robin@example.org", "Robin Lee")

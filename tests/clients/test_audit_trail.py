@@ -15,7 +15,7 @@ from django.urls import reverse
 from clients.access import get_own_or_404
 from clients.audit import record
 from clients.models import AuditEvent, Client
-from tests.conftest import make_client
+from practice_site.builders import make_client
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clients.models import AuditEvent
-from tests.conftest import PASSWORD
+from practice_site.builders import PASSWORD
 
 from .test_two_factor import admin_sign_in, current_code
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from clients.models import Client
 from clients.tokens import password_reset_tokens
-from tests.conftest import PASSWORD, check_axe, make_client, make_therapist, sign_in
+from practice_site.builders import PASSWORD, make_client, make_therapist
+from tests.conftest import check_axe, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD, make_client, make_therapist
+from practice_site.builders import PASSWORD, make_client, make_therapist
 
 pytestmark = pytest.mark.browser
 

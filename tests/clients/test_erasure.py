@@ -19,9 +19,9 @@ from picklefield import PickledObjectField
 from clients.models import AuditEvent, Client, Couple, User
 from homework import pdf, tasks
 from homework.models import Reflection, SessionSummary
+from practice_site import builders as b
+from practice_site.builders import make_client
 from tests.clients.conftest import sign_in
-from tests.conftest import make_client
-from tests.homework import summary_builders as b
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from practice_site.builders import PASSWORD
 from tests.clients.conftest import sign_in
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

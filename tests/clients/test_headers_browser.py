@@ -8,7 +8,8 @@ import pytest
 from blog import demo
 from clients import demo as clients_demo
 from homework.models import Practice
-from tests.conftest import PASSWORD, make_client, make_therapist, sign_in
+from practice_site.builders import PASSWORD, make_client, make_therapist
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 

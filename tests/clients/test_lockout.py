@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from clients.lockout import locked_until
 from clients.models import AuditEvent
-from tests.conftest import PASSWORD
+from practice_site.builders import PASSWORD
 
 from .conftest import sign_in
 

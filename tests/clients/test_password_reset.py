@@ -53,7 +53,7 @@ def test_the_reset_link_sets_a_new_password_once(client, client_profile):
 
 
 def test_someone_never_signed_in_gets_a_fresh_invitation(client, therapist):
-    from tests.conftest import make_client
+    from practice_site.builders import make_client
 
     casey = make_client(therapist, "casey@example.org", "Casey Morgan")
     casey.user.set_unusable_password()

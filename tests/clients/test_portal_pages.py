@@ -7,8 +7,7 @@ from wagtail.models import Site
 
 from clients.models import AuditEvent, PortalSettings
 from homework.models import Reflection
-from tests.conftest import PASSWORD
-from tests.homework.conftest import answers_for, make_assignment, make_practice
+from practice_site.builders import PASSWORD, answers_for, make_assignment, make_practice
 
 pytestmark = pytest.mark.django_db
 

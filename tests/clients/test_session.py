@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from tests.conftest import PASSWORD
+from practice_site.builders import PASSWORD
 
 from .conftest import sign_in
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client as HttpClient
 
 from clients.models import AuditEvent
-from tests.conftest import PASSWORD
+from practice_site.builders import PASSWORD
 
 from .conftest import LOGIN_URL, sign_in
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.conftest import PASSWORD
+from practice_site.builders import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ import re
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.conftest import PASSWORD, check_axe, make_therapist
+from practice_site.builders import PASSWORD, make_therapist
+from tests.conftest import check_axe
 
 pytestmark = pytest.mark.browser
 

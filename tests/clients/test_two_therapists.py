@@ -17,8 +17,8 @@ from django.core.management.base import CommandError
 
 from clients.access import CURRENT_PROFILE
 from clients.models import AuditEvent, Client, User
-from tests.conftest import PASSWORD, make_client
-from tests.homework.conftest import IN_WEEK_2, make_assignment, make_practice, submit
+from practice_site.builders import PASSWORD, make_assignment, make_client, make_practice, submit
+from tests.homework.conftest import IN_WEEK_2
 
 from .conftest import sign_in
 

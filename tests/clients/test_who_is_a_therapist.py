@@ -3,7 +3,7 @@
 import pytest
 
 from clients.models import User
-from tests.conftest import PASSWORD
+from practice_site.builders import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

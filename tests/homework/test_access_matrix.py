@@ -15,9 +15,8 @@ from django.urls import reverse
 from clients.models import AuditEvent
 from homework import pdf, tasks
 from homework.models import Assignment, Reflection, SessionSummary, TherapistPreference
-from tests.homework import summary_builders as b
-
-from .conftest import make_assignment, post_data, submit
+from practice_site import builders as b
+from practice_site.builders import make_assignment, post_data, submit
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from clients.models import AuditEvent
 from homework.models import Assignment, Reflection
-
-from .conftest import make_assignment, make_practice, submit
+from practice_site.builders import make_assignment, make_practice, submit
 
 ASSIGN = "homework_admin:assign"
 
@@ -194,7 +193,7 @@ def test_timeline_queries_stay_flat(
     few = load()
     for n in range(4):
         more = make_assignment(
-            practice, client=client_profile, weeks=8, start=datetime.date(2026, 1, 5 + n)
+            practice, client=client_profile, weeks=8, start_date=datetime.date(2026, 1, 5 + n)
         )
         for week in range(1, 8):
             submit(more, client_profile, week)
@@ -251,7 +250,7 @@ def test_adherence_lists_only_the_therapists_own(client, other_therapist, assign
 def test_adherence_queries_stay_flat(
     therapist_client, therapist, django_assert_max_num_queries, in_week_2
 ):
-    from tests.conftest import make_client
+    from practice_site.builders import make_client
 
     practice = make_practice()
 

@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from homework import pdf
 from homework.models import Assignment, SessionSummary
-
-from .conftest import make_assignment, make_practice, submit
+from practice_site.builders import make_assignment, make_practice, submit
 
 ASSIGN = "homework_admin:assign"
 CONFIRM = "Assign it again anyway"
@@ -148,7 +147,7 @@ def test_the_label_tells_copies_apart_and_leaves_single_ones_alone(
     assert single.repeat_label == ""
     assert first.repeat_label == "from 2 March 2026 for 4 weeks, 1 of 2"
     assert second.repeat_label == "from 2 March 2026 for 4 weeks, 2 of 2"
-    other = make_assignment(practice, client=client_profile, start=datetime.date(2026, 3, 9))
+    other = make_assignment(practice, client=client_profile, start_date=datetime.date(2026, 3, 9))
     labels = [a.repeat_label for a in Assignment.label_repeats([first, other])]
     assert labels == ["from 2 March 2026 for 4 weeks", "from 9 March 2026 for 4 weeks"]
 

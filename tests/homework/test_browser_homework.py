@@ -9,9 +9,8 @@ import pytest
 from clients import demo as clients_demo
 from homework import demo as homework_demo
 from homework.models import Assignment, PracticePrompt, Reflection
-from tests.conftest import check_axe, make_client, make_therapist, sign_in
-
-from .conftest import make_practice
+from practice_site.builders import make_client, make_practice, make_therapist
+from tests.conftest import check_axe, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -12,8 +12,9 @@ from django.test import Client as Browser
 from django.urls import reverse
 
 from homework.models import KeptAnswers, Reflection
+from practice_site.builders import post_data
 
-from .conftest import IN_WEEK_2, post_data
+from .conftest import IN_WEEK_2
 
 WORDS = "Walking together after dinner helped more than I expected."
 

@@ -11,9 +11,8 @@ from django_q.models import Schedule
 
 from homework import tasks
 from homework.models import Reflection, ReminderLog, TherapistPreference
+from practice_site.builders import submit
 from tests.smtp import smtp_server, use_smtp_server
-
-from .conftest import submit
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 
 from homework.models import Assignment, SessionSummary
-from tests.homework.conftest import make_assignment, make_practice
-from tests.homework.summary_builders import make_summary
+from practice_site.builders import make_assignment, make_practice, make_summary
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,7 @@
 from django.urls import reverse
 
 from homework.models import Assignment
-
-from .conftest import post_data, submit
+from practice_site.builders import post_data, submit
 
 
 def assignment_page(client, assignment):
@@ -14,7 +13,7 @@ def assignment_page(client, assignment):
 def test_private_by_default_partner_never_reads(
     client, practice, couple, partner_a, partner_b, in_week_2
 ):
-    from .conftest import make_assignment
+    from practice_site.builders import make_assignment
 
     assignment = make_assignment(practice, couple=couple)
     submit(assignment, partner_a, 1, text="Alex's own words")
@@ -138,7 +137,7 @@ def test_the_writer_is_told_before_saving_that_their_partner_has_read_it(
 def test_a_private_assignment_keeps_no_revealed_version(
     practice, couple, partner_a, partner_b, in_week_2
 ):
-    from .conftest import make_assignment
+    from practice_site.builders import make_assignment
 
     assignment = make_assignment(practice, couple=couple)
     submit(assignment, partner_a, 2)

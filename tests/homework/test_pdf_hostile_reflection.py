@@ -8,9 +8,8 @@ from pypdf import PdfReader
 
 from homework import pdf
 from homework.models import Reflection
-from tests.homework import summary_builders as b
-
-from .conftest import post_data
+from practice_site import builders as b
+from practice_site.builders import post_data
 
 # At most 200 characters: the text prompt's limit in the shared practice.
 HOSTILE = (

@@ -8,7 +8,7 @@ import time_machine
 from pypdf import PdfReader
 
 from homework import pdf
-from tests.homework import summary_builders as b
+from practice_site import builders as b
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ import datetime
 from django.urls import reverse
 
 from homework.models import Assignment
-
-from .conftest import link_source_article, make_assignment, post_data, submit
+from practice_site.builders import link_source_article, make_assignment, post_data, submit
 
 
 def test_dashboard_lists_this_weeks_state_and_due_date(portal_client, assignment, in_week_2):
@@ -87,7 +86,7 @@ def test_history_shows_only_the_clients_own(client, assignment, client_profile, 
 def _fill(practice, client_profile, assignments, weeks):
     for n in range(assignments):
         a = make_assignment(
-            practice, client=client_profile, weeks=weeks, start=datetime.date(2026, 2, 2 + n)
+            practice, client=client_profile, weeks=weeks, start_date=datetime.date(2026, 2, 2 + n)
         )
         for week in range(1, min(weeks, 4) + 1):
             submit(a, client_profile, week)

@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from homework.models import Assignment, ForOneRecipient, SessionSummary
 from homework.recipients import recipient_admin_url, recipient_timeline_url
-
-from .conftest import make_assignment, make_practice
+from practice_site.builders import make_assignment, make_practice
 
 DAY = datetime.date(2026, 3, 2)
 

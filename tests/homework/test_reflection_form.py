@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from homework.forms import field_name
 from homework.models import Assignment, Reflection, TherapistPreference
+from practice_site.builders import answers_for, post_data
 
-from .conftest import IN_WEEK_2, answers_for, post_data
+from .conftest import IN_WEEK_2
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 
@@ -336,7 +337,7 @@ def test_flagged_when_a_scale_answer_is_at_or_below_the_threshold(
 def test_prompt_wording_is_shown_as_text_never_as_markup_or_template(
     portal_client, practice, client_profile, in_week_2
 ):
-    from .conftest import make_assignment
+    from practice_site.builders import make_assignment
 
     prompt = practice.prompts.get(kind="text")
     prompt.question = "<b>Bold?</b> {{ request.user.email }}"

@@ -9,8 +9,7 @@ from django_q.models import Schedule
 
 from homework import emails, tasks
 from homework.models import ReminderLog, TherapistPreference
-
-from .conftest import link_source_article, make_assignment, submit
+from practice_site.builders import link_source_article, make_assignment, submit
 
 UTC = datetime.UTC
 # Week 2 ends Sunday 15 March; reminders go the day before, from 18:00 local.

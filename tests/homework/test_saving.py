@@ -4,8 +4,7 @@ from django.http import QueryDict
 
 from homework.models import Assignment, Reflection
 from homework.saving import ReflectionOutcome, open_reflection, save_reflection
-
-from .conftest import post_data, submit
+from practice_site.builders import post_data, submit
 
 
 def posted(assignment, **kwargs):

@@ -9,7 +9,7 @@ import time_machine
 
 from homework import pdf
 from homework.models import MAX_ANSWER_LENGTH
-from tests.homework import summary_builders as b
+from practice_site import builders as b
 
 pytestmark = pytest.mark.django_db
 

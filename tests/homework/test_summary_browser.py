@@ -6,8 +6,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from homework import pdf
+from practice_site import builders as b
 from tests.conftest import sign_in
-from tests.homework import summary_builders as b
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from clients.models import AuditEvent
 from homework import checks
 from homework.models import SessionSummary
-from tests.homework import summary_builders as b
+from practice_site import builders as b
 
 NOW = datetime.datetime(2026, 10, 20, 12, 0, tzinfo=datetime.UTC)
 

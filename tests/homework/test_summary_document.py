@@ -9,7 +9,7 @@ import time_machine
 from homework import pdf
 from homework.charts import scale_chart_svg
 from homework.models import Assignment, Reflection
-from tests.homework import summary_builders as b
+from practice_site import builders as b
 
 pytestmark = pytest.mark.django_db
 

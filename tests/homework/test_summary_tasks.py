@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from homework import pdf, tasks
 from homework.models import SessionSummary
-from tests.homework import summary_builders as b
+from practice_site import builders as b
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from clients.models import AuditEvent
 from homework import pdf, tasks
 from homework.models import SessionSummary
-from tests.homework import summary_builders as b
+from practice_site import builders as b
 
 pytestmark = pytest.mark.django_db
 

@@ -23,8 +23,8 @@ from django.db import transaction
 from clients.models import Couple
 from homework import tasks
 from homework.models import SessionSummary
-from tests.conftest import make_client, make_therapist
-from tests.homework import summary_builders as b
+from practice_site.builders import make_client, make_therapist
+from practice_site import builders as b
 
 therapist = make_therapist("worker.therapist@example.org")
 alex = make_client(therapist, "worker.alex@example.org", "Alex Rivera", "America/New_York")

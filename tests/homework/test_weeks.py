@@ -6,8 +6,7 @@ import zoneinfo
 import pytest
 
 from homework.models import WeekState, week_state
-
-from .conftest import make_assignment
+from practice_site.builders import make_assignment
 
 UTC = datetime.UTC
 
@@ -18,7 +17,9 @@ def at(tz, *args):
 
 def test_first_week_runs_to_the_chosen_weekday_at_least_six_days_later(practice, client_profile):
     # Starts Thursday 5 March 2026; weeks end on Sunday: the first Sunday 6+ days on is 15th.
-    assignment = make_assignment(practice, start=datetime.date(2026, 3, 5), client=client_profile)
+    assignment = make_assignment(
+        practice, start_date=datetime.date(2026, 3, 5), client=client_profile
+    )
     first, second = assignment.week(1), assignment.week(2)
     assert (first.starts_on, first.ends_on) == (
         datetime.date(2026, 3, 5),
@@ -42,7 +43,9 @@ def test_week_opens_at_local_midnight_and_closes_after_the_grace_period(assignme
 
 def test_a_week_across_the_spring_change_closes_at_local_midnight(practice, client_profile):
     # UK clocks go forward on 29 March 2026: the week ending that Sunday is an hour shorter.
-    assignment = make_assignment(practice, start=datetime.date(2026, 3, 23), client=client_profile)
+    assignment = make_assignment(
+        practice, start_date=datetime.date(2026, 3, 23), client=client_profile
+    )
     week = assignment.week(1)
     assert week.ends_on == datetime.date(2026, 3, 29)
     assert week.closes_at == at("Europe/London", 2026, 4, 1, 0, 0)
@@ -62,7 +65,7 @@ def test_the_same_instant_falls_in_different_weeks_by_time_zone(practice, client
 
 def test_autumn_change_in_new_york_keeps_weeks_whole(practice, couple):
     # US clocks go back on 1 November 2026.
-    assignment = make_assignment(practice, start=datetime.date(2026, 10, 26), couple=couple)
+    assignment = make_assignment(practice, start_date=datetime.date(2026, 10, 26), couple=couple)
     week = assignment.week(1)
     assert week.ends_on == datetime.date(2026, 11, 1)
     elapsed = week.closes_at.astimezone(UTC) - week.opens_at.astimezone(UTC)

@@ -20,9 +20,7 @@ from django.utils.text import slugify
 
 from blog.models import ArticlePage, Author, BlogIndexPage, HomePage
 from clients.models import Client, Couple
-from tests.conftest import make_client
-from tests.homework.conftest import make_assignment, make_practice, submit
-from tests.homework.summary_builders import make_summary
+from practice_site.builders import make_assignment, make_client, make_practice, make_summary, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -206,10 +204,10 @@ def therapists_data(therapist, other_therapist, client_profile, couple, outsider
                 body=[{"type": "practice", "value": practice.pk}],
             )
         )
-        assignment = make_assignment(practice, start=start, client=owner_client)
+        assignment = make_assignment(practice, start_date=start, client=owner_client)
         submit(assignment, owner_client, 1)
         make_summary(client=owner_client, since=start, until=start + datetime.timedelta(weeks=1))
-    make_assignment(make_practice("Soft start-up"), start=start, couple=couple)
+    make_assignment(make_practice("Soft start-up"), start_date=start, couple=couple)
     return {
         "hers": list(Client.objects.filter(therapist=therapist).select_related("user")),
         "theirs": list(Client.objects.filter(therapist=other_therapist).select_related("user")),
