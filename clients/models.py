@@ -141,6 +141,12 @@ class ClientQuerySet(TherapistOwnedQuerySet):
         """The person came into the portal: every profile not yet accepted now is."""
         return self.filter(accepted_at__isnull=True).update(accepted_at=timezone.now())
 
+    def introduced(self):
+        """Profiles the person was invited to or came into: only these show the sign-in's
+        activity to their therapist. A profile never invited shows nothing, or a therapist
+        would learn that an address she typed is already someone's sign-in here."""
+        return self.filter(models.Q(invited_at__isnull=False) | models.Q(accepted_at__isnull=False))
+
 
 class Client(models.Model):
     """A person in therapy, as one therapist knows them.
@@ -237,6 +243,11 @@ class Client(models.Model):
         if user.pk is None or (user is current and not shared):
             user.first_name, user.last_name = first_name, last_name
         return user
+
+    @property
+    def is_introduced(self):
+        """See `ClientQuerySet.introduced`."""
+        return self.invited_at is not None or self.accepted_at is not None
 
     @property
     def display_name(self):

@@ -14,6 +14,7 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client as HttpClient
 
 from clients.access import CURRENT_PROFILE
 from clients.models import AuditEvent, Client, User
@@ -282,12 +283,72 @@ def test_a_password_reset_works_for_a_client_of_two_therapists(
     assert client_profile.user.check_password(password)
 
 
+def test_a_password_reset_goes_through_a_profile_the_person_came_into(
+    client, client_profile, other_therapist
+):
+    # B's record for Jordan, never invited, sorts first by name.
+    for_b = Client.objects.create(
+        user=client_profile.user, therapist=other_therapist, full_name="Aaron Lee"
+    )
+    client.post("/portal/password/reset/", {"email": client_profile.email})
+    link = re.search(r"http://testserver(/portal/password/reset/\S+/)", mail.outbox[0].body)
+    response = client.get(link.group(1))
+    password = "a brand new phrase 31"
+    client.post(response.url, {"new_password1": password, "new_password2": password})
+    client.get("/portal/")
+    for_b.refresh_from_db()
+    assert for_b.status_label == "Not invited yet"
+    assert not AuditEvent.objects.filter(client=for_b).exists()
+    assert AuditEvent.objects.filter(
+        client=client_profile, action=AuditEvent.Action.PASSWORD_RESET
+    ).exists()
+
+
 def test_signing_in_is_on_each_therapists_trail(client, client_profile, jordan_with_b):
     sign_in(client, client_profile.email)
     events = AuditEvent.objects.filter(action=AuditEvent.Action.SIGN_IN)
     assert {(e.client, e.therapist) for e in events} == {
         (client_profile, client_profile.therapist),
         (jordan_with_b, jordan_with_b.therapist),
+    }
+
+
+def test_signing_in_for_one_therapist_shows_nothing_on_a_profile_the_other_never_invited(
+    other_therapist_client, client_profile, outsider
+):
+    # B types Jordan's address on her own client's record: nothing invites Jordan to B yet.
+    other_therapist_client.post(
+        f"/admin/clients/edit/{outsider.pk}/",
+        {"full_name": "Robin Outsider", "email": client_profile.email, "timezone": "UTC"},
+    )
+    outsider.refresh_from_db()
+    assert outsider.user_id == client_profile.user_id
+    assert outsider.status_label == "Not invited yet"
+
+    jordan = HttpClient()
+    sign_in(jordan, client_profile.email, "not the password")
+    assert sign_in(jordan, client_profile.email).status_code == 302
+    new_password = "a fresh phrase for spring 9"
+    jordan.post(
+        "/portal/password/",
+        {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+    jordan.post("/portal/logout/")
+
+    outsider.refresh_from_db()
+    assert outsider.status_label == "Not invited yet"  # B must not learn Jordan signs in here
+    assert not AuditEvent.objects.filter(client=outsider).exists()
+    assert not AuditEvent.objects.filter(therapist=outsider.therapist).exclude(
+        actor=outsider.therapist
+    )
+    # Positive control: A's trail shows all three.
+    assert set(
+        AuditEvent.objects.filter(client=client_profile).values_list("action", flat=True)
+    ) >= {
+        AuditEvent.Action.SIGN_IN_FAILED,
+        AuditEvent.Action.SIGN_IN,
+        AuditEvent.Action.PASSWORD_CHANGED,
+        AuditEvent.Action.SIGN_OUT,
     }
 
 
