@@ -284,6 +284,7 @@ class Client(models.Model):
 
         with transaction.atomic():
             self._forget_admin_log_lines()
+            self._forget_listing_searches()
             self._forget_task_rows()
             self._pseudonymise_audit_events()
             self._delete_sign_in_account()
@@ -305,6 +306,27 @@ class Client(models.Model):
                 content_type=ContentType.objects.get_for_model(Couple), object_id=str(couple.pk)
             )
         ClientLogEntry.objects.filter(named).delete()
+
+    @staticmethod
+    def _forget_listing_searches():
+        """The words therapists searched their listings for (kept in their sessions, see
+        clients.views.admin.PostedSearchMixin) may name this client: every session forgets
+        its searches. The deleting request's own session is cleared by its view.
+
+        Sessions kept only in a cache cannot be listed (as in `_end_sessions`).
+        """
+        from importlib import import_module
+
+        from .views.admin import SEARCHES_SESSION_KEY
+
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        if not hasattr(store, "get_model_class"):
+            return
+        for session in store.get_model_class().objects.iterator():
+            if SEARCHES_SESSION_KEY in session.get_decoded():
+                searching = store(session_key=session.session_key)
+                searching.pop(SEARCHES_SESSION_KEY)
+                searching.save()
 
     def _forget_task_rows(self):
         """Finished tasks (failures above all) whose arguments are ids of theirs.

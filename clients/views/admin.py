@@ -380,6 +380,7 @@ def delete_client(request, pk):
         with transaction.atomic():
             record(request, AuditEvent.Action.CLIENT_DELETED, client=client)
             client.erase()
+        request.session.pop(SEARCHES_SESSION_KEY, None)  # they may name the client
         messages.success(
             request, _("%(name)s and everything of theirs is deleted.") % {"name": name}
         )

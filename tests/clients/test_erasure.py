@@ -13,6 +13,7 @@ from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import models
 from django.test import Client as HttpClient
+from django.urls import reverse
 from django.utils import timezone
 from picklefield import PickledObjectField
 
@@ -358,3 +359,30 @@ def test_summary_files_are_deleted_wherever_the_private_storage_keeps_them(
         client_profile.erase()
 
     assert not storages["private"].exists(name)
+
+
+def test_the_words_therapists_searched_for_leave_their_sessions_with_the_client(
+    therapist, superuser, marker, django_capture_on_commit_callbacks
+):
+    gone = make_client(therapist, f"{marker}@example.org", f"Alex {marker}")
+    owner = HttpClient()
+    owner.force_login(superuser)
+    browser = HttpClient()
+    browser.force_login(therapist)
+    for session in (owner, browser):
+        session.post(reverse("clients:search"), {"q": marker})
+    # Positive control: the listing searches are kept in both sessions.
+    assert len(sessions_holding(marker)) == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post(
+            f"/admin/clients/delete/{gone.pk}/", {"confirmation": gone.full_name}
+        )
+    assert response.status_code == 302
+
+    assert sessions_holding(marker) == []
+    assert browser.get(reverse("clients:index")).status_code == 200  # still signed in
+
+
+def sessions_holding(needle):
+    return [s.session_key for s in Session.objects.all() if needle in repr(s.get_decoded())]
