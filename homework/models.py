@@ -725,12 +725,13 @@ class KeptAnswersQuerySet(models.QuerySet):
         )
         return kept
 
-    def keep_posted(self, data, *, assignment_uuid, week, client=None, now=None):
+    def keep_posted(self, data, *, assignment_uuid, week, profiles=None, now=None):
         """Keep a post for the client its signed token names; None if the token does not fit.
 
         - The token comes from the form (see `KeptAnswers.token_for`); it names the client,
           the assignment and the week, and lasts `KEPT_ANSWERS_HOURS`.
-        - `client`: the signed-in client, who must be the one the token names.
+        - `profiles`: the signed-in person's client profiles (one per therapist), one of
+          which must be the one the token names.
         """
         from clients.models import Client
 
@@ -744,9 +745,12 @@ class KeptAnswersQuerySet(models.QuerySet):
             return None
         if token_assignment != str(assignment_uuid) or token_week != week:
             return None
-        if client is not None and str(client.uuid) != client_uuid:
-            return None
-        owner = client or Client.objects.filter(uuid=client_uuid, user__is_active=True).first()
+        if profiles is not None:
+            owner = next((p for p in profiles if str(p.uuid) == client_uuid), None)
+            if owner is None:
+                return None
+        else:
+            owner = Client.objects.filter(uuid=client_uuid, user__is_active=True).first()
         assignment = (
             Assignment.objects.for_client(owner).filter(uuid=assignment_uuid).first()
             if owner

@@ -11,9 +11,11 @@ from django.contrib.sessions.models import Session
 from django.test import Client as Browser
 from django.urls import reverse
 
+from clients.access import CURRENT_PROFILE
+from clients.models import Client
 from homework.models import KeptAnswers, Reflection
 
-from .conftest import IN_WEEK_2, post_data
+from .conftest import IN_WEEK_2, make_assignment, post_data
 
 WORDS = "Walking together after dinner helped more than I expected."
 
@@ -217,6 +219,31 @@ def test_a_post_with_a_stale_csrf_token_is_kept_and_shown_again_unsaved(
     assert WORDS in page
     assert "We kept what you wrote" in page
     assert not Reflection.objects.exists()
+
+
+def test_a_stale_csrf_token_keeps_the_answers_written_for_another_of_their_therapists(
+    client_profile, other_therapist, practice, in_week_2
+):
+    for_b = Client.objects.create(
+        user=client_profile.user, therapist=other_therapist, full_name="Jordan Lee"
+    )
+    with_b = make_assignment(practice, client=for_b)
+    browser = Browser(enforce_csrf_checks=True)
+    browser.force_login(client_profile.user)
+    page = browser.get(url(with_b)).content.decode()  # the portal switches to B
+    # Meanwhile, in another tab: signed in again (the token rotates), back with A.
+    browser.force_login(client_profile.user)
+    session = browser.session
+    session[CURRENT_PROFILE] = str(client_profile.uuid)
+    session.save()
+    browser.cookies["csrftoken"] = "x" * 32
+
+    response = post_from(browser, page, with_b)
+
+    assert response.status_code == 302
+    assert response.url == url(with_b)
+    assert KeptAnswers.objects.get().client == for_b
+    assert WORDS in browser.get(response.url).content.decode()
 
 
 def test_a_stale_csrf_token_on_another_form_still_gets_the_kind_page(client_profile):
