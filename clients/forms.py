@@ -440,10 +440,17 @@ class EmailChangeForm(CurrentCredentialsForm):
             self.fields["code"].help_text = _("Needed only when you change your e-mail.")
 
     def clean_email(self):
-        email = normalise_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
-            raise ValidationError(_("Someone already uses this e-mail address here."))
-        return email
+        return normalise_email(self.cleaned_data["email"])
+
+    def clean(self):
+        """Whether an address is taken is said only once the credentials are right: without
+        them, anyone at the keyboard could ask which addresses are clients here."""
+        cleaned = super().clean()
+        if self.changed() and not self.errors:
+            taken = User.objects.filter(email__iexact=cleaned["email"]).exclude(pk=self.user.pk)
+            if taken.exists():
+                self.add_error("email", _("Someone already uses this e-mail address here."))
+        return cleaned
 
     def needs_credentials(self):
         return self.changed()

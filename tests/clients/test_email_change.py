@@ -135,3 +135,17 @@ def test_wrong_passwords_count_towards_the_sign_in_lock(therapist_client, therap
     from axes.models import AccessAttempt
 
     assert "guess" not in "".join(AccessAttempt.objects.values_list("post_data", flat=True))
+
+
+def test_without_the_password_nothing_tells_whether_an_address_is_a_client_here(
+    other_therapist_client, other_therapist, client_profile
+):
+    unknown = change_email(other_therapist_client, email="nobody.here@example.org").content
+    jordans = change_email(other_therapist_client, email=client_profile.email).content.decode()
+    assert "your current password" in jordans
+    assert "already" not in jordans
+    assert jordans.count("errorlist") == unknown.decode().count("errorlist")
+    # Positive control: with her password she is told the address is taken.
+    taken = change_email(other_therapist_client, email=client_profile.email, password=PASSWORD)
+    assert "already uses this e-mail" in taken.content.decode()
+    assert_unchanged(other_therapist, "other.therapist@example.org")
