@@ -329,12 +329,15 @@ class Client(models.Model):
                 searching.save()
 
     def _forget_task_rows(self):
-        """Finished tasks (failures above all) whose arguments are ids of theirs.
+        """Finished tasks (failures above all) whose arguments are ids of theirs, and mail
+        retries still waiting to run (schedules), which would make such a row again.
 
         Each app names its own tasks through the `client_task_ids` hook:
         fn(client) -> {dotted task path: ids it may have been given}.
         """
-        from django_q.models import Task
+        import ast
+
+        from django_q.models import Schedule, Task
         from wagtail import hooks
 
         mentions = {"clients.tasks.send_password_reset_email": {self.pk}}
@@ -349,6 +352,19 @@ class Client(models.Model):
             if args and args[0] in mentions[func]
         ]
         Task.objects.filter(pk__in=doomed).delete()
+
+        def first_arg(text):
+            try:
+                args = ast.literal_eval(text or "()")
+            except (ValueError, SyntaxError):
+                return None
+            first = (args[0] if args else None) if isinstance(args, tuple) else args
+            return first if isinstance(first, int | str) else None
+
+        waiting = Schedule.objects.filter(func__in=mentions).values_list("pk", "func", "args")
+        Schedule.objects.filter(
+            pk__in=[pk for pk, func, args in waiting if first_arg(args) in mentions[func]]
+        ).delete()
 
     def _pseudonymise_audit_events(self):
         """Their own events (or anonymous ones about them) keep no e-mail, address or browser.
