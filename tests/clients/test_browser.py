@@ -129,7 +129,9 @@ def test_a_client_of_two_therapists_switches_between_them(live_site, page):
     maya = make_therapist("maya@example.org")
     ines = make_therapist("ines@example.org", first_name="Ines", last_name="Duval")
     jordan = make_client(maya, "jordan@example.org", "Jordan Lee")
-    Client.objects.create(user=jordan.user, therapist=ines, full_name="Jordan Lee")
+    Client.objects.create(  # as Ines's admin makes it: invited at once
+        user=jordan.user, therapist=ines, full_name="Jordan Lee", invited_at=jordan.accepted_at
+    )
     page.set_viewport_size(PHONE)
     page.goto(live_site.url + "/portal/login/")
     page.get_by_label("E-mail address").fill(jordan.email)

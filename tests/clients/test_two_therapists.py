@@ -402,12 +402,40 @@ def test_changing_an_address_looks_the_same_whether_or_not_it_has_a_sign_in(
     assert client_profile.status_label == "Active"  # A's profile is untouched
 
 
+def test_an_address_typed_on_a_record_shows_its_homework_to_that_person_only_once_invited(
+    other_therapist_client, client_profile, outsider
+):
+    with time_machine.travel(IN_WEEK_2, tick=False):
+        robins = make_assignment(make_practice("Robin's practice"), client=outsider)
+        submit(robins, outsider, 1, text="Robin's own words")
+    other_therapist_client.post(
+        f"/admin/clients/edit/{outsider.pk}/",
+        {"full_name": "Robin Outsider", "email": client_profile.email, "timezone": "UTC"},
+    )
+    jordan = HttpClient()
+    jordan.force_login(client_profile.user)
+
+    with time_machine.travel(IN_WEEK_2, tick=False):
+        assert "Robin&#x27;s practice" not in jordan.get("/portal/").content.decode()
+        assert "Robin&#x27;s own words" not in jordan.get("/portal/history/").content.decode()
+        assert jordan.get(f"/portal/homework/{robins.uuid}/").status_code == 404
+        chosen = jordan.post("/portal/therapists/", {"profile": str(outsider.uuid)})
+        assert chosen.status_code == 404
+
+        # Positive control: once B invites that address, the person finds it.
+        other_therapist_client.post(f"/admin/clients/{outsider.pk}/invite/")
+        assert jordan.get(f"/portal/homework/{robins.uuid}/").status_code == 200
+
+
 def test_a_profile_added_while_the_person_is_signed_in_becomes_active_when_they_look(
     client, client_profile, other_therapist
 ):
     client.force_login(client_profile.user)
-    for_b = Client.objects.create(
-        user=client_profile.user, therapist=other_therapist, full_name="Jordan Lee"
+    for_b = Client.objects.create(  # as B's admin makes it: added, and invited at once
+        user=client_profile.user,
+        therapist=other_therapist,
+        full_name="Jordan Lee",
+        invited_at=ADDED_AT,
     )
     client.get("/portal/")
     for_b.refresh_from_db()

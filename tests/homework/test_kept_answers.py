@@ -225,7 +225,10 @@ def test_a_stale_csrf_token_keeps_the_answers_written_for_another_of_their_thera
     client_profile, other_therapist, practice, in_week_2
 ):
     for_b = Client.objects.create(
-        user=client_profile.user, therapist=other_therapist, full_name="Jordan Lee"
+        user=client_profile.user,
+        therapist=other_therapist,
+        full_name="Jordan Lee",
+        accepted_at=client_profile.accepted_at,
     )
     with_b = make_assignment(practice, client=for_b)
     browser = Browser(enforce_csrf_checks=True)
