@@ -678,6 +678,9 @@ class Reflection(models.Model):
 # --- Answers kept when a post could not be saved (signed out, stale CSRF token) ---------------
 
 KEPT_SALT = "homework.kept-answers"
+# How long after a form was opened its post may still be kept: a page is left open overnight
+# or over a weekend, long after its session (and KEPT_ANSWERS_HOURS) ended.
+KEPT_FORM_DAYS = 7
 
 
 def _kept_fernet():
@@ -729,7 +732,7 @@ class KeptAnswersQuerySet(models.QuerySet):
         """Keep a post for the client its signed token names; None if the token does not fit.
 
         - The token comes from the form (see `KeptAnswers.token_for`); it names the client,
-          the assignment and the week, and lasts `KEPT_ANSWERS_HOURS`.
+          the assignment and the week, and lasts `KEPT_FORM_DAYS`.
         - `profiles`: the signed-in person's client profiles (one per therapist), one of
           which must be the one the token names.
         """
@@ -739,7 +742,7 @@ class KeptAnswersQuerySet(models.QuerySet):
             client_uuid, token_assignment, token_week = signing.loads(
                 data.get("keep", ""),
                 salt=KEPT_SALT,
-                max_age=datetime.timedelta(hours=settings.KEPT_ANSWERS_HOURS),
+                max_age=datetime.timedelta(days=KEPT_FORM_DAYS),
             )
         except (signing.BadSignature, ValueError, TypeError):
             return None

@@ -70,6 +70,20 @@ def test_a_post_after_the_session_ended_is_kept_and_sent_to_sign_in(
     assert KeptAnswers.objects.get().client == client_profile
 
 
+def test_a_post_from_a_form_left_open_overnight_is_kept_too(
+    opened_form, assignment, client_profile
+):
+    browser, page = opened_form
+    Session.objects.all().delete()
+
+    with time_machine.travel(IN_WEEK_2 + datetime.timedelta(hours=14), tick=False):
+        response = post_from(browser, page, assignment)
+        assert response.url.startswith(reverse("portal:login"))
+        page = sign_in_again(browser, client_profile)
+
+    assert WORDS in page
+
+
 def test_signing_in_again_puts_the_kept_answers_back_in_the_form_once(
     opened_form, assignment, client_profile
 ):
