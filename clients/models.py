@@ -370,10 +370,14 @@ class Client(models.Model):
         """Their own events (or anonymous ones about them) keep no e-mail, address or browser.
 
         Events where someone else (their therapist) acted on them keep that person's trail.
+        Their own events let go of their sign-in too: it may stay (another therapist's client),
+        and must not tie them to this therapist's trail.
         """
-        AuditEvent.objects.filter(client=self).filter(
+        theirs = AuditEvent.objects.filter(client=self).filter(
             models.Q(actor=self.user_id) | models.Q(actor__isnull=True)
-        ).pseudonymise(self.pseudonym)
+        )
+        theirs.pseudonymise(self.pseudonym)
+        theirs.filter(actor__isnull=False).update(actor=None)
 
     def _delete_sign_in_account(self):
         """This profile; then the person's sign-in with its sessions and sign-in counters,

@@ -499,6 +499,21 @@ def test_erasing_a_profile_keeps_the_other_therapists_profile_and_the_sign_in(
     assert [a.practice.title for a in jordan_with_b.assignments.all()] == ["Breathing with B"]
 
 
+def test_erasing_a_profile_leaves_no_event_on_that_therapists_trail_pointing_at_the_person(
+    client, client_profile, jordan_with_b
+):
+    sign_in(client, client_profile.email)
+    person = client_profile.user
+    a_trail = AuditEvent.objects.filter(therapist=client_profile.therapist)
+    assert a_trail.filter(actor=person).exists()  # control: the sign-in, on A's trail
+
+    client_profile.erase()
+
+    assert not a_trail.filter(actor=person).exists()
+    assert a_trail.filter(client_label=str(client_profile.uuid)).exists()  # the rows stay
+    assert AuditEvent.objects.filter(client=jordan_with_b, actor=person).exists()  # B's keep it
+
+
 def test_erasing_the_last_profile_deletes_the_sign_in(therapist):
     alone = make_client(therapist, "alone@example.org", "Alone Person")
     alone.erase()
