@@ -142,10 +142,21 @@ class ClientQuerySet(TherapistOwnedQuerySet):
         return self.filter(accepted_at__isnull=True).update(accepted_at=timezone.now())
 
     def introduced(self):
-        """Profiles the person was invited to or came into: only these show the sign-in's
-        activity to their therapist. A profile never invited shows nothing, or a therapist
-        would learn that an address she typed is already someone's sign-in here."""
-        return self.filter(models.Q(invited_at__isnull=False) | models.Q(accepted_at__isnull=False))
+        """Profiles the person was invited to or came into, or their sign-in's only one: only
+        these show the person their homework, and their therapist the sign-in's activity.
+
+        A record moved onto someone else's sign-in (its therapist typed an address that
+        already signs in here) shows nothing either way until she invites them: she would
+        learn that the address is someone's client, and they would read another's homework.
+        """
+        others = Client.objects.filter(user=models.OuterRef("user")).exclude(
+            pk=models.OuterRef("pk")
+        )
+        return self.filter(
+            models.Q(invited_at__isnull=False)
+            | models.Q(accepted_at__isnull=False)
+            | ~models.Exists(others)
+        )
 
 
 class Client(models.Model):
@@ -243,11 +254,6 @@ class Client(models.Model):
         if user.pk is None or (user is current and not shared):
             user.first_name, user.last_name = first_name, last_name
         return user
-
-    @property
-    def is_introduced(self):
-        """See `ClientQuerySet.introduced`."""
-        return self.invited_at is not None or self.accepted_at is not None
 
     @property
     def display_name(self):

@@ -181,8 +181,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         form.save()
         update_session_auth_hash(self.request, form.user)
-        # One sign-in, on the trail of each therapist who introduced them.
-        for profile in filter(lambda p: p.is_introduced, self.request.client_profiles):
+        for profile in self.request.client_profiles:  # one sign-in, on each therapist's trail
             record(self.request, AuditEvent.Action.PASSWORD_CHANGED, client=profile)
         messages.success(self.request, "Your password is changed.")
         return redirect(self.success_url)

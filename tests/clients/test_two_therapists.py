@@ -427,6 +427,20 @@ def test_an_address_typed_on_a_record_shows_its_homework_to_that_person_only_onc
         assert jordan.get(f"/portal/homework/{robins.uuid}/").status_code == 200
 
 
+def test_a_client_whose_own_address_was_corrected_still_finds_their_homework(
+    therapist_client, client_profile
+):
+    therapist_client.post(
+        f"/admin/clients/edit/{client_profile.pk}/",
+        {"full_name": "Jordan Lee", "email": "jordan.new@example.org", "timezone": "UTC"},
+    )
+    jordan = HttpClient()
+    assert sign_in(jordan, "jordan.new@example.org").status_code == 302
+    assert jordan.get("/portal/").status_code == 200
+    client_profile.refresh_from_db()
+    assert client_profile.status_label == "Active"
+
+
 def test_a_profile_added_while_the_person_is_signed_in_becomes_active_when_they_look(
     client, client_profile, other_therapist
 ):
