@@ -811,6 +811,14 @@ class KeptAnswers(models.Model):
         """Rendered in the form, so a post that arrives signed out can still be kept."""
         return signing.dumps([str(client.uuid), str(assignment.uuid), week], salt=KEPT_SALT)
 
+    @staticmethod
+    def writer_named_by(token):
+        """The uuid (text) of the client whose page carried `token`, or None if unreadable."""
+        try:
+            return str(signing.loads(token, salt=KEPT_SALT)[0])
+        except (signing.BadSignature, ValueError, TypeError, IndexError, KeyError):
+            return None
+
 
 class ReminderLog(models.Model):
     """One row per reminder sent; the unique constraint makes a second send impossible."""

@@ -257,6 +257,12 @@ def _save(request, assignment, week, existing, refusal, context):
 
     if refusal:
         return _refused(request, assignment, week, refusal, context, wants_json)
+    if _written_by_someone_else(request):
+        message = _(
+            "You're signed in as someone else now, so this wasn't saved. Your words are still "
+            "on this page: sign in as yourself to save them."
+        )
+        return _refused(request, assignment, week, message, context, wants_json)
     posted_fingerprint = request.POST.get("fingerprint", "")
     if posted_fingerprint and posted_fingerprint != assignment.prompts_fingerprint:
         return _prompts_changed(request, assignment, week, context, wants_json)
@@ -298,6 +304,13 @@ def _save(request, assignment, week, existing, refusal, context):
         return redirect("homework:assignment", uuid=assignment.uuid)
     messages.success(request, f"Your draft is saved (at {saved_at}).")
     return redirect("homework:reflection", uuid=assignment.uuid, number=week.number)
+
+
+def _written_by_someone_else(request):
+    """The page was opened by another client than the one signed in now: on one computer,
+    a partner signed in while the other's page was still open (and autosaves)."""
+    writer = KeptAnswers.writer_named_by(request.POST.get("keep", ""))
+    return writer is not None and writer != str(request.client.uuid)
 
 
 def _refused(request, assignment, week, refusal, context, wants_json):

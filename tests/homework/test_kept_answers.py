@@ -146,6 +146,36 @@ def test_a_partner_on_the_same_week_never_sees_the_other_partners_kept_answers(
     assert WORDS in alex.get(week_2).content.decode()  # control: the writer finds them
 
 
+def test_an_autosave_from_a_partners_page_never_saves_as_the_one_now_signed_in(
+    couple_assignment, partner_a, partner_b, in_week_2
+):
+    # One laptop: Alex's page stays open after an idle sign-out; Sam signs in in another tab,
+    # and Alex's page, seeing a session again, autosaves what Alex typed.
+    browser = Browser()
+    browser.force_login(partner_a.user)
+    page = browser.get(url(couple_assignment)).content.decode()
+    browser.force_login(partner_b.user)
+
+    response = browser.post(
+        url(couple_assignment),
+        post_data(couple_assignment, text=WORDS, keep=keep_token(page), autosave="1"),
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert response.status_code == 409
+    assert response.json()["error"] == "refused"
+    assert not Reflection.objects.exists()
+    # Positive control: Sam's own page saves as usual.
+    own = browser.get(url(couple_assignment)).content.decode()
+    response = browser.post(
+        url(couple_assignment),
+        post_data(couple_assignment, text="Sam's words", keep=keep_token(own), autosave="1"),
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 200
+    assert Reflection.objects.get().client == partner_b
+
+
 def test_a_post_without_a_valid_form_token_keeps_nothing(opened_form, assignment):
     browser, page = opened_form
     Session.objects.all().delete()
