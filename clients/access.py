@@ -41,11 +41,16 @@ def choose_profile(request, profile):
 
 
 def profiles_of(request):
-    """The signed-in person's client profiles, oldest first (none for anyone else)."""
+    """The signed-in person's client profiles, oldest first (none for anyone else).
+
+    Only those they were invited to or came into (`ClientQuerySet.introduced`): an address
+    typed on another record shows that record's homework to nobody before an invitation.
+    """
     if not request.user.is_authenticated:
         return []
     return list(
         Client.objects.of_person(request.user)
+        .introduced()
         .select_related("therapist")
         .order_by("created_at", "pk")
     )

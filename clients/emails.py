@@ -1,6 +1,7 @@
 """Sending e-mail from templates: templates/emails/<name>-subject.txt, -body.txt, -body.html."""
 
 import contextlib
+import logging
 import smtplib
 
 from django.conf import settings
@@ -8,6 +9,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 
 class MailFailed(Exception):
@@ -47,6 +50,25 @@ def send_reporting_ids(send, *args, ids, **kwargs):
     except MAIL_ERRORS as error:
         failed = MailFailed(error, **ids)
     raise failed from None
+
+
+def send_account_notice(send, user, *args):
+    """Send a notice about a change already kept (`send(user, *args)`); True once sent.
+
+    A mail error answers False and is logged by its type and the user's id only (its text
+    quotes the address): the caller says so on the page, never with an error page.
+    """
+    try:
+        send(user, *args)
+    except MAIL_ERRORS as error:
+        logger.error(
+            "Account notice %s for user %s not sent (%s).",
+            send.__name__,
+            user.pk,
+            type(error).__name__,
+        )
+        return False
+    return True
 
 
 def send_templated(name, to, context):

@@ -8,6 +8,7 @@ import zoneinfo
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
 
 from .audit import record
-from .emails import send_email_changed
+from .emails import send_account_notice, send_email_changed
 from .lockout import normalise_email
 from .models import AuditEvent, Client, Couple, User
 from .twofactor import confirmed_devices, verify_code
@@ -440,10 +441,17 @@ class EmailChangeForm(CurrentCredentialsForm):
             self.fields["code"].help_text = _("Needed only when you change your e-mail.")
 
     def clean_email(self):
-        email = normalise_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
-            raise ValidationError(_("Someone already uses this e-mail address here."))
-        return email
+        return normalise_email(self.cleaned_data["email"])
+
+    def clean(self):
+        """Whether an address is taken is said only once the credentials are right: without
+        them, anyone at the keyboard could ask which addresses are clients here."""
+        cleaned = super().clean()
+        if self.changed() and not self.errors:
+            taken = User.objects.filter(email__iexact=cleaned["email"]).exclude(pk=self.user.pk)
+            if taken.exists():
+                self.add_error("email", _("Someone already uses this e-mail address here."))
+        return cleaned
 
     def needs_credentials(self):
         return self.changed()
@@ -458,5 +466,12 @@ class EmailChangeForm(CurrentCredentialsForm):
         self.user.email = self.cleaned_data["email"]
         self.user.save(update_fields=["email"])
         record(self.request, AuditEvent.Action.EMAIL_CHANGED, therapist=self.user)
-        send_email_changed(self.user, old_email)
+        if not send_account_notice(send_email_changed, self.user, old_email):
+            messages.warning(
+                self.request,
+                _(
+                    "Your sign-in e-mail is changed, but we couldn't send the notice to your "
+                    "old address. Please check the site's e-mail settings."
+                ),
+            )
         return self.user

@@ -143,6 +143,23 @@ class ClientQuerySet(TherapistOwnedQuerySet):
         """The person came into the portal: every profile not yet accepted now is."""
         return self.filter(accepted_at__isnull=True).update(accepted_at=timezone.now())
 
+    def introduced(self):
+        """Profiles the person was invited to or came into, or their sign-in's only one: only
+        these show the person their homework, and their therapist the sign-in's activity.
+
+        A record moved onto someone else's sign-in (its therapist typed an address that
+        already signs in here) shows nothing either way until she invites them: she would
+        learn that the address is someone's client, and they would read another's homework.
+        """
+        others = Client.objects.filter(user=models.OuterRef("user")).exclude(
+            pk=models.OuterRef("pk")
+        )
+        return self.filter(
+            models.Q(invited_at__isnull=False)
+            | models.Q(accepted_at__isnull=False)
+            | ~models.Exists(others)
+        )
+
 
 class Client(models.Model):
     """A person in therapy, as one therapist knows them.
@@ -278,6 +295,7 @@ class Client(models.Model):
 
         with transaction.atomic():
             self._forget_admin_log_lines()
+            self._forget_listing_searches()
             self._forget_task_rows()
             self._pseudonymise_audit_events()
             self._delete_sign_in_account()
@@ -300,13 +318,37 @@ class Client(models.Model):
             )
         ClientLogEntry.objects.filter(named).delete()
 
+    @staticmethod
+    def _forget_listing_searches():
+        """The words therapists searched their listings for (kept in their sessions, see
+        clients.views.admin.PostedSearchMixin) may name this client: every session forgets
+        its searches. The deleting request's own session is cleared by its view.
+
+        Sessions kept only in a cache cannot be listed (as in `_end_sessions`).
+        """
+        from importlib import import_module
+
+        from .views.admin import SEARCHES_SESSION_KEY
+
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        if not hasattr(store, "get_model_class"):
+            return
+        for session in store.get_model_class().objects.iterator():
+            if SEARCHES_SESSION_KEY in session.get_decoded():
+                searching = store(session_key=session.session_key)
+                searching.pop(SEARCHES_SESSION_KEY)
+                searching.save()
+
     def _forget_task_rows(self):
-        """Finished tasks (failures above all) whose arguments are ids of theirs.
+        """Finished tasks (failures above all) whose arguments are ids of theirs, and mail
+        retries still waiting to run (schedules), which would make such a row again.
 
         Each app names its own tasks through the `client_task_ids` hook:
         fn(client) -> {dotted task path: ids it may have been given}.
         """
-        from django_q.models import Task
+        import ast
+
+        from django_q.models import Schedule, Task
         from wagtail import hooks
 
         mentions = {"clients.tasks.send_password_reset_email": {self.pk}}
@@ -322,14 +364,31 @@ class Client(models.Model):
         ]
         Task.objects.filter(pk__in=doomed).delete()
 
+        def first_arg(text):
+            try:
+                args = ast.literal_eval(text or "()")
+            except (ValueError, SyntaxError):
+                return None
+            first = (args[0] if args else None) if isinstance(args, tuple) else args
+            return first if isinstance(first, int | str) else None
+
+        waiting = Schedule.objects.filter(func__in=mentions).values_list("pk", "func", "args")
+        Schedule.objects.filter(
+            pk__in=[pk for pk, func, args in waiting if first_arg(args) in mentions[func]]
+        ).delete()
+
     def _pseudonymise_audit_events(self):
         """Their own events (or anonymous ones about them) keep no e-mail, address or browser.
 
         Events where someone else (their therapist) acted on them keep that person's trail.
+        Their own events let go of their sign-in too: it may stay (another therapist's client),
+        and must not tie them to this therapist's trail.
         """
-        AuditEvent.objects.filter(client=self).filter(
+        theirs = AuditEvent.objects.filter(client=self).filter(
             models.Q(actor=self.user_id) | models.Q(actor__isnull=True)
-        ).pseudonymise(self.pseudonym)
+        )
+        theirs.pseudonymise(self.pseudonym)
+        theirs.filter(actor__isnull=False).update(actor=None)
 
     def _delete_sign_in_account(self):
         """This profile; then the person's sign-in with its sessions and sign-in counters,

@@ -10,8 +10,15 @@ from .models import AuditEvent, Client, User
 
 
 def _profiles_of(user):
-    """A client of several therapists: each therapist's trail has its own line."""
-    return list(Client.objects.of_person(user).select_related("therapist"))
+    """A client of several therapists: each therapist's trail has its own line, on the
+    profiles she introduced them to only (see `ClientQuerySet.introduced`)."""
+    return list(Client.objects.of_person(user).introduced().select_related("therapist"))
+
+
+def _therapist_trail(user):
+    """Where an event goes without a profile to show it: the account's own trail, unless
+    it is a client's (then the owner's view alone shows it)."""
+    return None if Client.objects.of_person(user).exists() else user
 
 
 def _record_for(request, action, user):
@@ -19,7 +26,7 @@ def _record_for(request, action, user):
     for client in profiles:
         record(request, action, client=client, actor=user)
     if not profiles:
-        record(request, action, therapist=user, actor=user)
+        record(request, action, therapist=_therapist_trail(user), actor=user)
 
 
 @receiver(user_logged_in)
@@ -27,7 +34,7 @@ def on_signed_in(sender, request, user, **kwargs):
     if request is None:
         return
     mark_signed_in(request)
-    Client.objects.of_person(user).accept()
+    Client.objects.of_person(user).introduced().accept()
     _record_for(request, AuditEvent.Action.SIGN_IN, user)
 
 
@@ -49,4 +56,5 @@ def on_sign_in_failed(sender, credentials, request=None, **kwargs):
     for client in profiles:
         record(request, AuditEvent.Action.SIGN_IN_FAILED, client=client, actor=None)
     if not profiles:
-        record(request, AuditEvent.Action.SIGN_IN_FAILED, therapist=user, actor=None)
+        therapist = _therapist_trail(user) if user else None
+        record(request, AuditEvent.Action.SIGN_IN_FAILED, therapist=therapist, actor=None)

@@ -7,7 +7,6 @@ from django.http import Http404
 
 from clients.access import (
     choose_profile,
-    chosen_profile,
     get_client_for_therapist,
     get_couple_for_therapist,
     get_own_or_404,
@@ -19,9 +18,10 @@ from .models import Assignment, SessionSummary
 # --- Assignments and reflections -------------------------------------------------------------
 
 
-def signed_in_client(request):
-    """The signed-in client where `client_required` does not run (a CSRF failure), or None."""
-    return chosen_profile(request, profiles_of(request))
+def signed_in_profiles(request):
+    """The signed-in person's client profiles where `client_required` does not run (a CSRF
+    failure): each of their therapists', whichever the portal shows; none for anyone else."""
+    return profiles_of(request)
 
 
 def get_assignment_for_client(request, uuid):

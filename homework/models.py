@@ -610,6 +610,9 @@ class Reflection(models.Model):
 # --- Answers kept when a post could not be saved (signed out, stale CSRF token) ---------------
 
 KEPT_SALT = "homework.kept-answers"
+# How long after a form was opened its post may still be kept: a page is left open overnight
+# or over a weekend, long after its session (and KEPT_ANSWERS_HOURS) ended.
+KEPT_FORM_DAYS = 7
 
 
 def _kept_fernet():
@@ -657,12 +660,13 @@ class KeptAnswersQuerySet(models.QuerySet):
         )
         return kept
 
-    def keep_posted(self, data, *, assignment_uuid, week, client=None, now=None):
+    def keep_posted(self, data, *, assignment_uuid, week, profiles=None, now=None):
         """Keep a post for the client its signed token names; None if the token does not fit.
 
         - The token comes from the form (see `KeptAnswers.token_for`); it names the client,
-          the assignment and the week, and lasts `KEPT_ANSWERS_HOURS`.
-        - `client`: the signed-in client, who must be the one the token names.
+          the assignment and the week, and lasts `KEPT_FORM_DAYS`.
+        - `profiles`: the signed-in person's client profiles (one per therapist), one of
+          which must be the one the token names.
         """
         from clients.models import Client
 
@@ -670,15 +674,18 @@ class KeptAnswersQuerySet(models.QuerySet):
             client_uuid, token_assignment, token_week = signing.loads(
                 data.get("keep", ""),
                 salt=KEPT_SALT,
-                max_age=datetime.timedelta(hours=settings.KEPT_ANSWERS_HOURS),
+                max_age=datetime.timedelta(days=KEPT_FORM_DAYS),
             )
         except (signing.BadSignature, ValueError, TypeError):
             return None
         if token_assignment != str(assignment_uuid) or token_week != week:
             return None
-        if client is not None and str(client.uuid) != client_uuid:
-            return None
-        owner = client or Client.objects.filter(uuid=client_uuid, user__is_active=True).first()
+        if profiles is not None:
+            owner = next((p for p in profiles if str(p.uuid) == client_uuid), None)
+            if owner is None:
+                return None
+        else:
+            owner = Client.objects.filter(uuid=client_uuid, user__is_active=True).first()
         assignment = (
             Assignment.objects.for_client(owner).filter(uuid=assignment_uuid).first()
             if owner
@@ -735,6 +742,14 @@ class KeptAnswers(models.Model):
     def token_for(client, assignment, week):
         """Rendered in the form, so a post that arrives signed out can still be kept."""
         return signing.dumps([str(client.uuid), str(assignment.uuid), week], salt=KEPT_SALT)
+
+    @staticmethod
+    def writer_named_by(token):
+        """The uuid (text) of the client whose page carried `token`, or None if unreadable."""
+        try:
+            return str(signing.loads(token, salt=KEPT_SALT)[0])
+        except (signing.BadSignature, ValueError, TypeError, IndexError, KeyError):
+            return None
 
 
 class ReminderLog(models.Model):

@@ -118,6 +118,19 @@ def open_reflection(*, client, assignment, week, now=None):
     return ReflectionOutcome(ReflectionOutcome.SHOWN, form=form, **outcome)
 
 
+SOMEONE_ELSE_MESSAGE = _(
+    "You're signed in as someone else now, so this wasn't saved. Your words are still "
+    "on this page: sign in as yourself to save them."
+)
+
+
+def _written_by_someone_else(client, data):
+    """The page was opened by another client than the one signed in now: on one computer,
+    a partner signed in while the other's page was still open (and autosaves)."""
+    writer = KeptAnswers.writer_named_by(data.get("keep", ""))
+    return writer is not None and writer != str(client.uuid)
+
+
 def save_reflection(*, client, assignment, week, data, submit, now=None):
     """Save what was posted for a week; nothing is written unless the outcome is SAVED.
 
@@ -129,6 +142,8 @@ def save_reflection(*, client, assignment, week, data, submit, now=None):
     outcome = _the_week(client, assignment, week, now)
     existing, refusal = outcome["existing"], outcome["refusal"]
     submit = submit or (existing is not None and existing.is_submitted)
+    if refusal is None and _written_by_someone_else(client, data):
+        refusal = outcome["refusal"] = SOMEONE_ELSE_MESSAGE
 
     if refusal:
         form = ReflectionForm.for_week(assignment, week, existing, data, kept=True)

@@ -31,7 +31,12 @@ from ..access import (
     get_own_or_404,
 )
 from ..audit import record
-from ..emails import send_authenticator_changed, send_invitation, send_password_reset
+from ..emails import (
+    send_account_notice,
+    send_authenticator_changed,
+    send_invitation,
+    send_password_reset,
+)
 from ..forms import CurrentCredentialsForm, DeleteClientForm, ListingSearchForm, TokenForm
 from ..lockout import locked_until, reset_request_allowed, unlock
 from ..models import AuditEvent
@@ -380,6 +385,7 @@ def delete_client(request, pk):
         with transaction.atomic():
             record(request, AuditEvent.Action.CLIENT_DELETED, client=client)
             client.erase()
+        request.session.pop(SEARCHES_SESSION_KEY, None)  # they may name the client
         messages.success(
             request, _("%(name)s and everything of theirs is deleted.") % {"name": name}
         )
@@ -470,8 +476,15 @@ def two_factor_setup(request):
                 record(request, AuditEvent.Action.AUTHENTICATOR_CHANGED, therapist=request.user)
             request.session.pop(REPLACE_SESSION_KEY, None)
             otp_login(request, device)
-            send_authenticator_changed(request.user)
             messages.success(request, _("Two-step sign-in is on. Keep your phone handy."))
+            if not send_account_notice(send_authenticator_changed, request.user):
+                messages.warning(
+                    request,
+                    _(
+                        "We couldn't send the notice e-mail about your new app. Please check "
+                        "the site's e-mail settings."
+                    ),
+                )
             return redirect(_next_url(request))
         form.add_error(
             "code", "That code didn't match. Check the time on your phone and try again."

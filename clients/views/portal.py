@@ -6,6 +6,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.db.models import F
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -154,8 +155,11 @@ def password_reset(request):
         email = form.cleaned_data["email"]
         if not reset_request_allowed(request, email):
             return render(request, "clients/portal/password_reset_throttled.html", status=429)
+        # A profile the person came into first: a therapist who never invited them must
+        # not see their reset on her trail.
         client_id = (
             Client.objects.filter(user__email__iexact=email, user__is_active=True)
+            .order_by(F("accepted_at").asc(nulls_last=True), "created_at")
             .values_list("pk", flat=True)
             .first()
         )

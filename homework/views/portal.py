@@ -21,7 +21,7 @@ from clients import audit
 from clients.access import client_required, wants_json
 from clients.models import AuditEvent
 
-from ..access import get_assignment_for_client, get_week_for_client, signed_in_client
+from ..access import get_assignment_for_client, get_week_for_client, signed_in_profiles
 from ..models import KeptAnswers, Reflection
 from ..saving import RESTORED_MESSAGE, open_reflection, save_reflection
 from ..weeks import closing_phrase, index_reflections, readers_sentence, week_rows
@@ -115,18 +115,18 @@ def keep_answers_after_csrf_failure(request):
         or wants_json(request)  # the autosave fetches a fresh token and tries again
     ):
         return None
-    client = signed_in_client(request)
-    if request.user.is_authenticated and client is None:
+    profiles = signed_in_profiles(request)
+    if request.user.is_authenticated and not profiles:
         return None  # a therapist: the usual page
     kept = KeptAnswers.objects.keep_posted(
         request.POST,
         assignment_uuid=match.kwargs["uuid"],
         week=match.kwargs["number"],
-        client=client,
+        profiles=profiles or None,
     )
     if kept is None:
         return None
-    if client is None:
+    if not profiles:
         return _sent_to_sign_in(request, kept)
     return redirect("homework:reflection", uuid=kept.assignment.uuid, number=kept.week)
 

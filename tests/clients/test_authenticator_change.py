@@ -120,3 +120,24 @@ def test_the_confirm_page_needs_a_signed_in_verified_therapist(client, therapist
     assert client.get(CONFIRM_URL).url.startswith("/admin/login/")
     admin_sign_in(client, therapist)
     assert client.get(CONFIRM_URL).url.startswith("/admin/two-step/verify/")
+
+
+def test_a_notice_that_cannot_be_sent_is_reported_and_the_new_app_still_works(
+    verified, therapist, old_device, clock, monkeypatch
+):
+    import smtplib
+
+    def mail_server_down(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", mail_server_down)
+    verified.post(CONFIRM_URL, {"password": PASSWORD, "code": current_code(old_device)})
+    verified.get(SETUP_URL)
+    new_device = TOTPDevice.objects.get(user=therapist, confirmed=False)
+
+    response = verified.post(SETUP_URL, {"code": current_code(new_device), "next": "/admin/"})
+
+    assert response.status_code == 302
+    assert changes().exists()
+    page = verified.get("/admin/").content.decode()
+    assert "couldn&#x27;t send" in page

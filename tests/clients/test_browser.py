@@ -122,7 +122,9 @@ def test_a_client_of_two_therapists_switches_between_them(live_site, page):
     maya = make_therapist("maya@example.org")
     ines = make_therapist("ines@example.org", first_name="Ines", last_name="Duval")
     jordan = make_client(maya, "jordan@example.org", "Jordan Lee")
-    Client.objects.create(user=jordan.user, therapist=ines, full_name="Jordan Lee")
+    Client.objects.create(  # as Ines's admin makes it: invited at once
+        user=jordan.user, therapist=ines, full_name="Jordan Lee", invited_at=jordan.accepted_at
+    )
     page.set_viewport_size(PHONE)
     sign_in(page, jordan.email, base_url=live_site.url)
     failures = {}

@@ -135,3 +135,37 @@ def test_wrong_passwords_count_towards_the_sign_in_lock(therapist_client, therap
     from axes.models import AccessAttempt
 
     assert "guess" not in "".join(AccessAttempt.objects.values_list("post_data", flat=True))
+
+
+def test_without_the_password_nothing_tells_whether_an_address_is_a_client_here(
+    other_therapist_client, other_therapist, client_profile
+):
+    unknown = change_email(other_therapist_client, email="nobody.here@example.org").content
+    jordans = change_email(other_therapist_client, email=client_profile.email).content.decode()
+    assert "your current password" in jordans
+    assert "already" not in jordans
+    assert jordans.count("errorlist") == unknown.decode().count("errorlist")
+    # Positive control: with her password she is told the address is taken.
+    taken = change_email(other_therapist_client, email=client_profile.email, password=PASSWORD)
+    assert "already uses this e-mail" in taken.content.decode()
+    assert_unchanged(other_therapist, "other.therapist@example.org")
+
+
+def test_a_notice_that_cannot_be_sent_is_reported_and_the_change_kept(
+    therapist_client, therapist, monkeypatch
+):
+    import smtplib
+
+    def mail_server_down(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", mail_server_down)
+
+    response = change_email(therapist_client, password=PASSWORD)
+
+    assert response.status_code in (200, 302)
+    therapist.refresh_from_db()
+    assert therapist.email == NEW_EMAIL
+    assert email_changes().exists()
+    page = therapist_client.get(ACCOUNT_URL).content.decode()
+    assert "couldn&#x27;t send" in page

@@ -13,6 +13,7 @@ from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import models
 from django.test import Client as HttpClient
+from django.urls import reverse
 from django.utils import timezone
 from picklefield import PickledObjectField
 
@@ -315,6 +316,40 @@ def test_task_rows_naming_their_homework_go_and_the_partners_stay(
     assert sorted(Task.objects.values_list("pk", flat=True)) == sorted(t.pk for t in kept)
 
 
+def test_mail_retries_waiting_for_their_homework_go_and_the_partners_stay(
+    therapist, couple, partner_a, partner_b
+):
+    from django_q.models import Schedule
+    from django_q.tasks import schedule
+
+    start = datetime.date(2026, 3, 2)
+    shared = b.make_assignment(couple=couple, start_date=start)
+    sams_own = b.make_assignment(client=partner_b, start_date=start)
+    alexs = b.make_reflection(shared, partner_a, 1)
+    sams = b.make_reflection(sams_own, partner_b, 1)
+
+    def retry(func, *args):  # as clients.tasks.send_from_task schedules one
+        return schedule(
+            func,
+            *args,
+            attempt=2,
+            schedule_type=Schedule.ONCE,
+            next_run=timezone.now() + datetime.timedelta(minutes=10),
+        )
+
+    retry("homework.tasks.notify_therapist", alexs.pk)
+    retry("clients.tasks.send_password_reset_email", partner_a.pk)
+    kept = [
+        retry("homework.tasks.notify_therapist", sams.pk),
+        retry("clients.tasks.send_password_reset_email", partner_b.pk),
+    ]
+
+    partner_a.erase()
+
+    retries = Schedule.objects.filter(func__in=[s.func for s in kept])
+    assert sorted(retries.values_list("pk", flat=True)) == sorted(s.pk for s in kept)
+
+
 def test_cached_sessions_of_the_deleted_client_leave_the_cache_too(
     settings, client_profile, partner_a
 ):
@@ -358,3 +393,30 @@ def test_summary_files_are_deleted_wherever_the_private_storage_keeps_them(
         client_profile.erase()
 
     assert not storages["private"].exists(name)
+
+
+def test_the_words_therapists_searched_for_leave_their_sessions_with_the_client(
+    therapist, superuser, marker, django_capture_on_commit_callbacks
+):
+    gone = make_client(therapist, f"{marker}@example.org", f"Alex {marker}")
+    owner = HttpClient()
+    owner.force_login(superuser)
+    browser = HttpClient()
+    browser.force_login(therapist)
+    for session in (owner, browser):
+        session.post(reverse("clients:search"), {"q": marker})
+    # Positive control: the listing searches are kept in both sessions.
+    assert len(sessions_holding(marker)) == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post(
+            f"/admin/clients/delete/{gone.pk}/", {"confirmation": gone.full_name}
+        )
+    assert response.status_code == 302
+
+    assert sessions_holding(marker) == []
+    assert browser.get(reverse("clients:index")).status_code == 200  # still signed in
+
+
+def sessions_holding(needle):
+    return [s.session_key for s in Session.objects.all() if needle in repr(s.get_decoded())]

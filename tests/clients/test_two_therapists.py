@@ -14,6 +14,7 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client as HttpClient
 
 from clients.access import CURRENT_PROFILE
 from clients.models import AuditEvent, Client, User
@@ -282,12 +283,72 @@ def test_a_password_reset_works_for_a_client_of_two_therapists(
     assert client_profile.user.check_password(password)
 
 
+def test_a_password_reset_goes_through_a_profile_the_person_came_into(
+    client, client_profile, other_therapist
+):
+    # B's record for Jordan, never invited, sorts first by name.
+    for_b = Client.objects.create(
+        user=client_profile.user, therapist=other_therapist, full_name="Aaron Lee"
+    )
+    client.post("/portal/password/reset/", {"email": client_profile.email})
+    link = re.search(r"http://testserver(/portal/password/reset/\S+/)", mail.outbox[0].body)
+    response = client.get(link.group(1))
+    password = "a brand new phrase 31"
+    client.post(response.url, {"new_password1": password, "new_password2": password})
+    client.get("/portal/")
+    for_b.refresh_from_db()
+    assert for_b.status_label == "Not invited yet"
+    assert not AuditEvent.objects.filter(client=for_b).exists()
+    assert AuditEvent.objects.filter(
+        client=client_profile, action=AuditEvent.Action.PASSWORD_RESET
+    ).exists()
+
+
 def test_signing_in_is_on_each_therapists_trail(client, client_profile, jordan_with_b):
     sign_in(client, client_profile.email)
     events = AuditEvent.objects.filter(action=AuditEvent.Action.SIGN_IN)
     assert {(e.client, e.therapist) for e in events} == {
         (client_profile, client_profile.therapist),
         (jordan_with_b, jordan_with_b.therapist),
+    }
+
+
+def test_signing_in_for_one_therapist_shows_nothing_on_a_profile_the_other_never_invited(
+    other_therapist_client, client_profile, outsider
+):
+    # B types Jordan's address on her own client's record: nothing invites Jordan to B yet.
+    other_therapist_client.post(
+        f"/admin/clients/edit/{outsider.pk}/",
+        {"full_name": "Robin Outsider", "email": client_profile.email, "timezone": "UTC"},
+    )
+    outsider.refresh_from_db()
+    assert outsider.user_id == client_profile.user_id
+    assert outsider.status_label == "Not invited yet"
+
+    jordan = HttpClient()
+    sign_in(jordan, client_profile.email, "not the password")
+    assert sign_in(jordan, client_profile.email).status_code == 302
+    new_password = "a fresh phrase for spring 9"
+    jordan.post(
+        "/portal/password/",
+        {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+    jordan.post("/portal/logout/")
+
+    outsider.refresh_from_db()
+    assert outsider.status_label == "Not invited yet"  # B must not learn Jordan signs in here
+    assert not AuditEvent.objects.filter(client=outsider).exists()
+    assert not AuditEvent.objects.filter(therapist=outsider.therapist).exclude(
+        actor=outsider.therapist
+    )
+    # Positive control: A's trail shows all three.
+    assert set(
+        AuditEvent.objects.filter(client=client_profile).values_list("action", flat=True)
+    ) >= {
+        AuditEvent.Action.SIGN_IN_FAILED,
+        AuditEvent.Action.SIGN_IN,
+        AuditEvent.Action.PASSWORD_CHANGED,
+        AuditEvent.Action.SIGN_OUT,
     }
 
 
@@ -341,12 +402,54 @@ def test_changing_an_address_looks_the_same_whether_or_not_it_has_a_sign_in(
     assert client_profile.status_label == "Active"  # A's profile is untouched
 
 
+def test_an_address_typed_on_a_record_shows_its_homework_to_that_person_only_once_invited(
+    other_therapist_client, client_profile, outsider
+):
+    with time_machine.travel(IN_WEEK_2, tick=False):
+        robins = make_assignment(make_practice("Robin's practice"), client=outsider)
+        submit(robins, outsider, 1, text="Robin's own words")
+    other_therapist_client.post(
+        f"/admin/clients/edit/{outsider.pk}/",
+        {"full_name": "Robin Outsider", "email": client_profile.email, "timezone": "UTC"},
+    )
+    jordan = HttpClient()
+    jordan.force_login(client_profile.user)
+
+    with time_machine.travel(IN_WEEK_2, tick=False):
+        assert "Robin&#x27;s practice" not in jordan.get("/portal/").content.decode()
+        assert "Robin&#x27;s own words" not in jordan.get("/portal/history/").content.decode()
+        assert jordan.get(f"/portal/homework/{robins.uuid}/").status_code == 404
+        chosen = jordan.post("/portal/therapists/", {"profile": str(outsider.uuid)})
+        assert chosen.status_code == 404
+
+        # Positive control: once B invites that address, the person finds it.
+        other_therapist_client.post(f"/admin/clients/{outsider.pk}/invite/")
+        assert jordan.get(f"/portal/homework/{robins.uuid}/").status_code == 200
+
+
+def test_a_client_whose_own_address_was_corrected_still_finds_their_homework(
+    therapist_client, client_profile
+):
+    therapist_client.post(
+        f"/admin/clients/edit/{client_profile.pk}/",
+        {"full_name": "Jordan Lee", "email": "jordan.new@example.org", "timezone": "UTC"},
+    )
+    jordan = HttpClient()
+    assert sign_in(jordan, "jordan.new@example.org").status_code == 302
+    assert jordan.get("/portal/").status_code == 200
+    client_profile.refresh_from_db()
+    assert client_profile.status_label == "Active"
+
+
 def test_a_profile_added_while_the_person_is_signed_in_becomes_active_when_they_look(
     client, client_profile, other_therapist
 ):
     client.force_login(client_profile.user)
-    for_b = Client.objects.create(
-        user=client_profile.user, therapist=other_therapist, full_name="Jordan Lee"
+    for_b = Client.objects.create(  # as B's admin makes it: added, and invited at once
+        user=client_profile.user,
+        therapist=other_therapist,
+        full_name="Jordan Lee",
+        invited_at=ADDED_AT,
     )
     client.get("/portal/")
     for_b.refresh_from_db()
@@ -408,6 +511,21 @@ def test_erasing_a_profile_keeps_the_other_therapists_profile_and_the_sign_in(
     jordan_with_b.refresh_from_db()
     assert jordan_with_b.user.check_password(PASSWORD)
     assert [a.practice.title for a in jordan_with_b.assignments.all()] == ["Breathing with B"]
+
+
+def test_erasing_a_profile_leaves_no_event_on_that_therapists_trail_pointing_at_the_person(
+    client, client_profile, jordan_with_b
+):
+    sign_in(client, client_profile.email)
+    person = client_profile.user
+    a_trail = AuditEvent.objects.filter(therapist=client_profile.therapist)
+    assert a_trail.filter(actor=person).exists()  # control: the sign-in, on A's trail
+
+    client_profile.erase()
+
+    assert not a_trail.filter(actor=person).exists()
+    assert a_trail.filter(client_label=str(client_profile.uuid)).exists()  # the rows stay
+    assert AuditEvent.objects.filter(client=jordan_with_b, actor=person).exists()  # B's keep it
 
 
 def test_erasing_the_last_profile_deletes_the_sign_in(therapist):

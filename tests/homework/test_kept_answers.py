@@ -11,8 +11,10 @@ from django.contrib.sessions.models import Session
 from django.test import Client as Browser
 from django.urls import reverse
 
+from clients.access import CURRENT_PROFILE
+from clients.models import Client
 from homework.models import KeptAnswers, Reflection
-from practice_site.builders import post_data
+from practice_site.builders import make_assignment, post_data
 
 from .conftest import IN_WEEK_2
 
@@ -67,6 +69,20 @@ def test_a_post_after_the_session_ended_is_kept_and_sent_to_sign_in(
     assert response.url.endswith(f"next={url(assignment)}")
     assert not Reflection.objects.exists()
     assert KeptAnswers.objects.get().client == client_profile
+
+
+def test_a_post_from_a_form_left_open_overnight_is_kept_too(
+    opened_form, assignment, client_profile
+):
+    browser, page = opened_form
+    Session.objects.all().delete()
+
+    with time_machine.travel(IN_WEEK_2 + datetime.timedelta(hours=14), tick=False):
+        response = post_from(browser, page, assignment)
+        assert response.url.startswith(reverse("portal:login"))
+        page = sign_in_again(browser, client_profile)
+
+    assert WORDS in page
 
 
 def test_signing_in_again_puts_the_kept_answers_back_in_the_form_once(
@@ -129,6 +145,36 @@ def test_a_partner_on_the_same_week_never_sees_the_other_partners_kept_answers(
     assert WORDS not in sam.get(week_2).content.decode()
     alex.force_login(partner_a.user)
     assert WORDS in alex.get(week_2).content.decode()  # control: the writer finds them
+
+
+def test_an_autosave_from_a_partners_page_never_saves_as_the_one_now_signed_in(
+    couple_assignment, partner_a, partner_b, in_week_2
+):
+    # One laptop: Alex's page stays open after an idle sign-out; Sam signs in in another tab,
+    # and Alex's page, seeing a session again, autosaves what Alex typed.
+    browser = Browser()
+    browser.force_login(partner_a.user)
+    page = browser.get(url(couple_assignment)).content.decode()
+    browser.force_login(partner_b.user)
+
+    response = browser.post(
+        url(couple_assignment),
+        post_data(couple_assignment, text=WORDS, keep=keep_token(page), autosave="1"),
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert response.status_code == 409
+    assert response.json()["error"] == "refused"
+    assert not Reflection.objects.exists()
+    # Positive control: Sam's own page saves as usual.
+    own = browser.get(url(couple_assignment)).content.decode()
+    response = browser.post(
+        url(couple_assignment),
+        post_data(couple_assignment, text="Sam's words", keep=keep_token(own), autosave="1"),
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 200
+    assert Reflection.objects.get().client == partner_b
 
 
 def test_a_post_without_a_valid_form_token_keeps_nothing(opened_form, assignment):
@@ -218,6 +264,34 @@ def test_a_post_with_a_stale_csrf_token_is_kept_and_shown_again_unsaved(
     assert WORDS in page
     assert "We kept what you wrote" in page
     assert not Reflection.objects.exists()
+
+
+def test_a_stale_csrf_token_keeps_the_answers_written_for_another_of_their_therapists(
+    client_profile, other_therapist, practice, in_week_2
+):
+    for_b = Client.objects.create(
+        user=client_profile.user,
+        therapist=other_therapist,
+        full_name="Jordan Lee",
+        accepted_at=client_profile.accepted_at,
+    )
+    with_b = make_assignment(practice, client=for_b)
+    browser = Browser(enforce_csrf_checks=True)
+    browser.force_login(client_profile.user)
+    page = browser.get(url(with_b)).content.decode()  # the portal switches to B
+    # Meanwhile, in another tab: signed in again (the token rotates), back with A.
+    browser.force_login(client_profile.user)
+    session = browser.session
+    session[CURRENT_PROFILE] = str(client_profile.uuid)
+    session.save()
+    browser.cookies["csrftoken"] = "x" * 32
+
+    response = post_from(browser, page, with_b)
+
+    assert response.status_code == 302
+    assert response.url == url(with_b)
+    assert KeptAnswers.objects.get().client == for_b
+    assert WORDS in browser.get(response.url).content.decode()
 
 
 def test_a_stale_csrf_token_on_another_form_still_gets_the_kind_page(client_profile):
