@@ -471,10 +471,19 @@ def two_factor_setup(request):
             request.session.pop(REPLACE_SESSION_KEY, None)
             otp_login(request, device)
             send_authenticator_changed(request.user)
-            messages.success(request, _("Two-step sign-in is on. Keep your phone handy."))
+            if replacing:
+                messages.success(
+                    request,
+                    _(
+                        "Your new authenticator app is ready. "
+                        "The old one no longer gives codes here."
+                    ),
+                )
+            else:
+                messages.success(request, _("Two-step sign-in is on. Keep your phone handy."))
             return redirect(_next_url(request))
         form.add_error(
-            "code", "That code didn't match. Check the time on your phone and try again."
+            "code", _("That code didn't match. Check the time on your phone and try again.")
         )
     return TemplateResponse(
         request,
@@ -484,7 +493,10 @@ def two_factor_setup(request):
             "qr_svg": qr_code_svg(device),
             "secret": device.config_url.split("secret=")[1].split("&")[0],
             "next": _next_url(request),
-            "page_title": "Set up two-step sign-in",
+            "replacing": replacing,
+            "page_title": _("Set up your new authenticator app")
+            if replacing
+            else _("Set up two-step sign-in"),
             "header_icon": "key",
         },
     )
