@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -224,6 +225,8 @@ def audit_item(event):
 
 class AuditIndexView(OwnedIndexMixin, generic.IndexView):
     """Read-only: no add, edit or delete links, whatever the user's permissions."""
+
+    page_title = gettext_lazy("Audit trail")  # the menu's words, so the page is the one asked for
 
     def get_base_queryset(self):
         return audit_events_for_therapist(self.request)
