@@ -410,6 +410,10 @@ class AdminPasswordResetView(account_views.PasswordResetView):
     counts, known e-mail or not, so neither the answer nor the throttle reveals an account.
     """
 
+    # Wagtail's form, with a pointer for a client who came to the wrong door: this page never
+    # mails them.
+    template_name = "clients/admin/password_reset_form.html"
+
     def form_valid(self, form):
         if not reset_request_allowed(self.request, form.cleaned_data["email"]):
             return TemplateResponse(
