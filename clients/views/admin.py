@@ -169,7 +169,7 @@ class ClientCreateView(generic.CreateView):
         return client
 
     def get_success_message(self, instance):
-        return f"{instance.full_name} is added."
+        return _("%(name)s has been added.") % {"name": instance.full_name}
 
     def get_success_url(self):
         return reverse("clients:detail", args=[self.object.pk])
