@@ -151,6 +151,13 @@ def seed(people, practices, blog):
     )
     _reflections(couple_assignment, people["couple"].partner_a, ALEX_WEEKS)
     _reflections(couple_assignment, people["couple"].partner_b, SAM_WEEKS)
+    # Both partners submitted these weeks, so each may read the other's, as in the portal.
+    for number in range(1, min(len(ALEX_WEEKS), len(SAM_WEEKS)) + 1):
+        ends_on = couple_assignment.week(number).ends_on
+        submitted_at = datetime.datetime.combine(
+            ends_on, datetime.time(20, 30), tzinfo=couple_assignment.tz
+        )
+        Reflection.objects.reveal(couple_assignment, number, now=submitted_at)
 
     jordan_today = people["jordan"].local_now().date()
     jordan_assignment = _assignment(

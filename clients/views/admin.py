@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -173,7 +174,7 @@ class ClientCreateView(generic.CreateView):
         return client
 
     def get_success_message(self, instance):
-        return f"{instance.full_name} is added."
+        return _("%(name)s has been added.") % {"name": instance.full_name}
 
     def get_success_url(self):
         return reverse("clients:detail", args=[self.object.pk])
@@ -229,6 +230,8 @@ def audit_item(event):
 
 class AuditIndexView(OwnedIndexMixin, generic.IndexView):
     """Read-only: no add, edit or delete links, whatever the user's permissions."""
+
+    page_title = gettext_lazy("Audit trail")  # the menu's words, so the page is the one asked for
 
     def get_base_queryset(self):
         return audit_events_for_therapist(self.request)
@@ -413,6 +416,10 @@ class AdminPasswordResetView(account_views.PasswordResetView):
     counts, known e-mail or not, so neither the answer nor the throttle reveals an account.
     """
 
+    # Wagtail's form, with a pointer for a client who came to the wrong door: this page never
+    # mails them.
+    template_name = "clients/admin/password_reset_form.html"
+
     def form_valid(self, form):
         if not reset_request_allowed(self.request, form.cleaned_data["email"]):
             return TemplateResponse(
@@ -476,7 +483,16 @@ def two_factor_setup(request):
                 record(request, AuditEvent.Action.AUTHENTICATOR_CHANGED, therapist=request.user)
             request.session.pop(REPLACE_SESSION_KEY, None)
             otp_login(request, device)
-            messages.success(request, _("Two-step sign-in is on. Keep your phone handy."))
+            if replacing:
+                messages.success(
+                    request,
+                    _(
+                        "Your new authenticator app is ready. "
+                        "The old one no longer gives codes here."
+                    ),
+                )
+            else:
+                messages.success(request, _("Two-step sign-in is on. Keep your phone handy."))
             if not send_account_notice(send_authenticator_changed, request.user):
                 messages.warning(
                     request,
@@ -487,7 +503,7 @@ def two_factor_setup(request):
                 )
             return redirect(_next_url(request))
         form.add_error(
-            "code", "That code didn't match. Check the time on your phone and try again."
+            "code", _("That code didn't match. Check the time on your phone and try again.")
         )
     return TemplateResponse(
         request,
@@ -497,7 +513,10 @@ def two_factor_setup(request):
             "qr_svg": qr_code_svg(device),
             "secret": device.config_url.split("secret=")[1].split("&")[0],
             "next": _next_url(request),
-            "page_title": "Set up two-step sign-in",
+            "replacing": replacing,
+            "page_title": _("Set up your new authenticator app")
+            if replacing
+            else _("Set up two-step sign-in"),
             "header_icon": "key",
         },
     )

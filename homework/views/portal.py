@@ -78,7 +78,7 @@ def _sent_to_sign_in(request, kept):
         request,
         _(
             "You were signed out, so your reflection wasn't saved yet, but we kept what you "
-            "wrote for a few hours. Sign in again and you'll find it back in the form."
+            "wrote for a few hours. Sign in again and it will be waiting for you in the form."
         ),
     )
     return redirect_to_login(reverse("homework:reflection", args=[kept.assignment.uuid, kept.week]))

@@ -47,20 +47,24 @@ def request_summary(request, kind, pk):
                     until=form.cleaned_data["until"],
                 )
             except SummaryLimitReached as refusal:
-                messages.warning(request, refusal.message)
-                return redirect(f"{back}#session-summaries-section")
-            if created:
-                for person in summary.people:
-                    record(request, AuditEvent.Action.SUMMARY_REQUESTED, client=person, obj=summary)
-                tasks.enqueue_session_summary(summary.pk)
-                messages.success(
-                    request,
-                    "The summary is being prepared. This usually takes a few seconds; "
-                    "the download link appears below when it is ready.",
-                )
+                # Said beside the form, with the dates chosen kept, rather than in a banner
+                # scrolled out of sight above the panel.
+                form.add_error(None, refusal.message)
             else:
-                messages.info(request, "A summary for these dates is already being prepared.")
-            return redirect(f"{back}#session-summaries-section")
+                if created:
+                    for person in summary.people:
+                        record(
+                            request, AuditEvent.Action.SUMMARY_REQUESTED, client=person, obj=summary
+                        )
+                    tasks.enqueue_session_summary(summary.pk)
+                    messages.success(
+                        request,
+                        "The summary is being prepared. This usually takes a few seconds; "
+                        "the download link appears below when it is ready.",
+                    )
+                else:
+                    messages.info(request, "A summary for these dates is already being prepared.")
+                return redirect(f"{back}#session-summaries-section")
     else:
         form = SummaryRequestForm(recipient=recipient)
     summaries = SessionSummary.objects.for_recipient(recipient)

@@ -215,6 +215,13 @@ def test_audit_trail_lists_only_her_clients_events_and_offers_no_edit(
     assert "/admin/audit/delete/" not in content
 
 
+def test_the_audit_trail_page_is_titled_as_its_menu_item(therapist_client):
+    content = therapist_client.get("/admin/audit/").content.decode()
+
+    assert "<title>Audit trail" in content
+    assert "Audit events</h1>" not in content
+
+
 def test_audit_events_have_no_edit_or_delete_pages(therapist_client, client_profile):
     from clients.audit import record
 

@@ -45,6 +45,14 @@ def test_a_client_gets_no_admin_reset_and_no_event(client, client_profile):
     assert not reset_events().exists()
 
 
+def test_the_admin_reset_page_points_a_client_to_the_portals_reset(client, db):
+    content = client.get("/admin/password_reset/").content.decode()
+
+    assert 'name="email"' in content  # control: Wagtail's own form is still there
+    assert 'href="/portal/password/reset/"' in content
+    assert "Are you a client?" in content
+
+
 def test_clients_unknown_and_closed_accounts_get_the_same_answer(client, therapist, outsider):
     therapist.is_active = False
     therapist.save()

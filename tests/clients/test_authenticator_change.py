@@ -100,6 +100,23 @@ def test_with_password_and_code_the_app_is_replaced_audited_and_mailed(
     assert verified.get(SETUP_URL).status_code == 302
 
 
+def test_replacing_the_app_is_worded_as_a_replacement_not_a_first_set_up(
+    verified, therapist, old_device, clock
+):
+    verified.post(CONFIRM_URL, {"password": PASSWORD, "code": current_code(old_device)})
+
+    page = verified.get(SETUP_URL).content.decode()
+
+    assert "Use this app from now on" in page
+    assert "Your current app keeps working until the new one is confirmed here." in page
+    assert "Turn on two-step sign-in" not in page
+    new_device = TOTPDevice.objects.get(user=therapist, confirmed=False)
+    response = verified.post(
+        SETUP_URL, {"code": current_code(new_device), "next": "/admin/"}, follow=True
+    )
+    assert "Your new authenticator app is ready." in response.content.decode()
+
+
 def test_the_permission_to_replace_runs_out(verified, therapist, old_device, clock):
     verified.post(CONFIRM_URL, {"password": PASSWORD, "code": current_code(old_device)})
     clock.shift(11 * 60)
@@ -108,7 +125,9 @@ def test_the_permission_to_replace_runs_out(verified, therapist, old_device, clo
 
 def test_first_set_up_asks_no_password_and_is_recorded(client, therapist, clock):
     admin_sign_in(client, therapist)
-    assert 'class="qr-code"' in client.get(SETUP_URL).content.decode()
+    page = client.get(SETUP_URL).content.decode()
+    assert 'class="qr-code"' in page
+    assert "Turn on two-step sign-in" in page
     device = TOTPDevice.objects.get(user=therapist, confirmed=False)
     response = client.post(SETUP_URL, {"code": current_code(device), "next": "/admin/"})
     assert response.url == "/admin/"

@@ -58,6 +58,15 @@ def test_adding_a_client_sends_the_invitation(therapist_client, therapist):
     ).exists()
 
 
+def test_adding_a_client_says_so_and_that_the_invitation_is_on_its_way(therapist_client):
+    response = add_client(therapist_client)
+
+    page = therapist_client.get(response.url).content.decode()
+
+    assert "Casey Morgan has been added." in page
+    assert "An invitation is on its way to casey@example.org." in page
+
+
 def test_her_own_clients_email_is_refused_and_nothing_typed_is_lost(
     therapist_client, client_profile
 ):

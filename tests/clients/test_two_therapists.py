@@ -227,6 +227,15 @@ def test_a_stale_or_forged_choice_in_the_session_falls_back_to_their_own(
     assert "Robin" not in content
 
 
+def test_the_therapists_page_names_itself_once(client, client_profile, jordan_with_b):
+    client.force_login(client_profile.user)
+
+    page = client.get("/portal/therapists/").content.decode()
+
+    assert page.count("Your therapists</h") == 1
+    assert "Switch to" in page  # control: the switch is there, under the page's own heading
+
+
 def test_a_person_with_one_therapist_sees_no_switch(portal_client):
     content = portal_client.get("/portal/").content.decode()
     assert "Your therapists" not in content

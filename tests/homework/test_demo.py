@@ -38,6 +38,16 @@ def test_demo_has_past_reflections_and_an_open_week_to_write(db):
     assert made["couple"].partner_visibility == Assignment.PartnerVisibility.MUTUAL
 
 
+def test_the_demo_couple_can_read_each_others_submitted_weeks(db):
+    _people, _, made = run_seed()
+
+    reflections = Reflection.objects.filter(assignment=made["couple"])
+
+    assert reflections.count() == 4  # control: both partners wrote both weeks
+    assert not reflections.filter(revealed_at__isnull=True).exists()
+    assert not any(r.changed_since_reveal for r in reflections)
+
+
 def test_seeding_twice_adds_nothing(db):
     run_seed()
     counts = (Practice.objects.count(), Assignment.objects.count(), Reflection.objects.count())

@@ -85,6 +85,22 @@ def test_a_post_from_a_form_left_open_overnight_is_kept_too(
     assert WORDS in page
 
 
+def test_the_sign_in_page_says_plainly_that_the_words_will_be_waiting(opened_form, assignment):
+    browser, page = opened_form
+    Session.objects.all().delete()
+
+    response = browser.get(post_from(browser, page, assignment).url)
+
+    assert "it will be waiting for you in the form" in response.content.decode()
+
+
+def test_the_signed_out_notice_sits_above_the_form_so_it_is_seen_while_typing(opened_form):
+    _, page = opened_form
+
+    assert page.index('id="signed-out-notice"') < page.index('id="reflection-form"')
+    assert "session-signed-out" in page.split('id="signed-out-notice"')[1].split(">")[0]
+
+
 def test_signing_in_again_puts_the_kept_answers_back_in_the_form_once(
     opened_form, assignment, client_profile
 ):

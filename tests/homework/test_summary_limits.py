@@ -73,6 +73,21 @@ def test_a_fourth_summary_waits_while_three_are_being_prepared(
     assert SessionSummary.objects.count() == 4
 
 
+def test_a_refused_summary_says_why_beside_the_form_and_keeps_the_dates_chosen(
+    therapist_client, client_profile, limits
+):
+    for days in (7, 14, 21):
+        ask(therapist_client, days, pk=client_profile.pk)
+
+    response = ask(therapist_client, 28, pk=client_profile.pk)
+
+    assert response.redirect_chain == []  # not sent back to a page scrolled past the banner
+    form = response.content.decode().split('class="session-summary-form"')[1].split("</form>")[0]
+    assert "3 summaries are still being prepared" in form
+    assert f'value="{(TODAY - datetime.timedelta(days=28)).isoformat()}"' in form
+    assert "Please check the dates below" not in response.content.decode()
+
+
 def test_asking_again_for_dates_being_prepared_is_not_refused(
     therapist_client, client_profile, limits
 ):
