@@ -155,7 +155,7 @@ def seed(people, practices, blog):
     for number in range(1, min(len(ALEX_WEEKS), len(SAM_WEEKS)) + 1):
         ends_on = couple_assignment.week(number).ends_on
         submitted_at = datetime.datetime.combine(
-            ends_on, datetime.time(20, 30), tzinfo=couple_assignment.tz
+            ends_on, datetime.time(20, 30), tzinfo=couple_assignment.zoneinfo
         )
         Reflection.objects.reveal(couple_assignment, number, now=submitted_at)
 
