@@ -122,19 +122,34 @@ class User(AbstractUser):
 
 
 class TherapistOwnedQuerySet(models.QuerySet):
-    """Clients and couples: each belongs to one therapist."""
+    """The one owner-scoped queryset: every model a therapist owns, directly or through
+    the client or couple it is for, narrows to one therapist with `for_therapist`.
+
+    - `owner_paths` names the therapist foreign key(s); a row is the therapist's when any
+      of them is theirs (an assignment is for a client *or* a couple).
+    - The practice owner (a superuser) sees every therapist's.
+    """
+
+    owner_paths = ("therapist",)
 
     def for_therapist(self, user):
         """What this user may see: their own, or everyone's for the practice owner."""
         if user.is_superuser:
             return self
-        return self.filter(therapist=user)
+        owned = models.Q()
+        for path in self.owner_paths:
+            owned |= models.Q(**{path: user})
+        return self.filter(owned)
+
+
+class PeopleQuerySet(TherapistOwnedQuerySet):
+    """Clients and couples: each belongs to one therapist."""
 
     def active(self):
         return self.filter(archived=False)
 
 
-class ClientQuerySet(TherapistOwnedQuerySet):
+class ClientQuerySet(PeopleQuerySet):
     def of_person(self, user):
         """Every profile of one sign-in, one per therapist."""
         return self.filter(user=user)
@@ -392,7 +407,7 @@ class Couple(models.Model):
     archived = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = TherapistOwnedQuerySet.as_manager()
+    objects = PeopleQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -473,7 +488,7 @@ class ClientLogEntry(BaseLogEntry):
 PSEUDONYM_PREFIX = "deleted client "
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AuditEventQuerySet(TherapistOwnedQuerySet):
     def update(self, **kwargs):
         """Append-only, but for two updates:
 
@@ -496,11 +511,6 @@ class AuditEventQuerySet(models.QuerySet):
 
     def delete(self):
         raise PermissionError("Audit events are append-only.")
-
-    def for_therapist(self, user):
-        if user.is_superuser:
-            return self
-        return self.filter(therapist=user)
 
 
 class AuditEvent(models.Model):
