@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .audit import record
@@ -20,11 +21,26 @@ from .models import AuditEvent, Client, Couple
 
 
 def wants_json(request):
-    """Requests from the portal's scripts (autosave, session keep-alive)."""
+    """Requests from the site's scripts (autosave, session keep-alive, summary status).
+
+    Either marker counts, so a script is never answered with a redirect to an HTML page
+    (a sign-in page it cannot show, a saved-draft page it would take for success).
+    """
     return (
         "application/json" in request.headers.get("Accept", "")
         or request.headers.get("X-Requested-With", "").lower() == "fetch"
     )
+
+
+def safe_next_url(request, fallback):
+    """The `next` address of the request if it stays on this site, else `fallback`.
+
+    Over HTTPS, a plain-HTTP address is refused too.
+    """
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
 
 
 def signed_out_json():

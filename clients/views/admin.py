@@ -14,7 +14,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -29,6 +28,7 @@ from ..access import (
     get_client_for_therapist,
     get_couple_for_therapist,
     get_own_or_404,
+    safe_next_url,
 )
 from ..audit import record
 from ..emails import send_authenticator_changed, send_invitation, send_password_reset
@@ -428,10 +428,7 @@ class AdminPasswordResetConfirmView(account_views.PasswordResetConfirmView):
 
 
 def _next_url(request):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return reverse("wagtailadmin_home")
+    return safe_next_url(request, reverse("wagtailadmin_home"))
 
 
 # How long a confirmed password and code allow replacing the authenticator app.

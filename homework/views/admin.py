@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from clients import audit
+from clients.access import safe_next_url
 from clients.models import AuditEvent
 
 from ..access import get_assignment_for_therapist, get_recipient_for_therapist
@@ -30,13 +30,6 @@ from ..models import (
     week_state,
 )
 from ..recipients import recipient_admin_url, recipient_assign_url, recipient_people
-
-
-def _safe_next(request, fallback):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return target
-    return fallback
 
 
 class HomeworkAdminMixin(WagtailAdminTemplateMixin):
@@ -111,7 +104,7 @@ def change_status(request, pk):
             request,
             f"“{assignment.practice}” is already {assignment.get_status_display().lower()}.",
         )
-    return redirect(_safe_next(request, assignment.recipient_timeline_url))
+    return redirect(safe_next_url(request, assignment.recipient_timeline_url))
 
 
 # --- Timeline -------------------------------------------------------------------------------

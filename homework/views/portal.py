@@ -29,10 +29,6 @@ from ..models import KeptAnswers, Reflection
 from ..weeks import closing_phrase, index_reflections, readers_sentence, week_rows
 
 
-def _wants_json(request):
-    return "application/json" in request.headers.get("Accept", "")
-
-
 def _clock(request, dt):
     """A time of day as the client reads it, in their own time zone."""
     return date_format(timezone.localtime(dt, request.client.zoneinfo), "H:i")
@@ -253,16 +249,16 @@ def _save(request, assignment, week, existing, refusal, context):
         is_submitted=existing is not None and existing.is_submitted,
     )
     context["form"] = form
-    wants_json = _wants_json(request)
+    json_answer = wants_json(request)
 
     if refusal:
-        return _refused(request, assignment, week, refusal, context, wants_json)
+        return _refused(request, assignment, week, refusal, context, json_answer)
     posted_fingerprint = request.POST.get("fingerprint", "")
     if posted_fingerprint and posted_fingerprint != assignment.prompts_fingerprint:
-        return _prompts_changed(request, assignment, week, context, wants_json)
+        return _prompts_changed(request, assignment, week, context, json_answer)
 
     if not form.is_valid():
-        if wants_json:
+        if json_answer:
             errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
             return JsonResponse(
                 {"error": "invalid", "errors": errors, "message": _first_error(form)},
@@ -280,12 +276,12 @@ def _save(request, assignment, week, existing, refusal, context):
     )
     saved = outcome.reflection
     if outcome.is_conflict:
-        return _conflict(request, assignment, form, saved, context, wants_json)
+        return _conflict(request, assignment, form, saved, context, json_answer)
     if outcome.first_submission:
         transaction.on_commit(lambda: async_task("homework.tasks.notify_therapist", saved.pk))
 
     saved_at = _clock(request, saved.updated_at)
-    if wants_json:
+    if json_answer:
         return JsonResponse(
             {"ok": True, "version": saved.version, "status": saved.status, "saved_at": saved_at}
         )
