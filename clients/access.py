@@ -56,25 +56,38 @@ def choose_profile(request, profile):
     request.session[CURRENT_PROFILE] = str(profile.uuid)
 
 
-def profiles_of(request):
-    """The signed-in person's client profiles, oldest first (none for anyone else)."""
-    if not request.user.is_authenticated:
+def profiles_of(user):
+    """The person's client profiles, oldest first (none for anyone else).
+
+    Asked once per user object, so once per request: the middleware, the idle timeout and
+    every view share the answer.
+    """
+    if not user.is_authenticated:
         return []
-    return list(
-        Client.objects.of_person(request.user)
-        .select_related("therapist")
-        .order_by("created_at", "pk")
-    )
+    if not hasattr(user, "_client_profiles"):
+        user._client_profiles = list(
+            Client.objects.of_person(user).select_related("therapist").order_by("created_at", "pk")
+        )
+    return user._client_profiles
 
 
 def chosen_profile(request, profiles):
     """The profile chosen in this session if it is still theirs, else the first; or None."""
+    if not profiles:
+        return None
     chosen = request.session.get(CURRENT_PROFILE)
-    return next((p for p in profiles if str(p.uuid) == chosen), profiles[0] if profiles else None)
+    return next((p for p in profiles if str(p.uuid) == chosen), profiles[0])
+
+
+def resolve_asker(request):
+    """Sets `request.client_profiles` (the person's profiles, none for anyone but a client)
+    and `request.client` (the one chosen in this session, or None). See AskerMiddleware."""
+    request.client_profiles = profiles_of(request.user)
+    request.client = chosen_profile(request, request.client_profiles)
 
 
 def client_required(view):
-    """Portal views: a signed-in client; sets `request.client` and `request.client_profiles`.
+    """Portal views: a signed-in client (`request.client`, set by AskerMiddleware).
 
     - Anonymous: sent to sign in, or a 401 JSON answer for scripts (never a redirect).
     - A therapist is sent to the admin; any other account without a client profile gets 404.
@@ -88,16 +101,13 @@ def client_required(view):
             if wants_json(request):
                 return signed_out_json()
             return redirect_to_login(request.get_full_path())
-        profiles = profiles_of(request)
-        if not profiles:
+        if request.client is None:
             if request.user.is_therapist:
                 return redirect("wagtailadmin_home")
             raise Http404("No client account.")
-        request.client = chosen_profile(request, profiles)
         if request.client.accepted_at is None:
             # Added while this person was signed in: they have now come in for this therapist.
             Client.objects.filter(pk=request.client.pk).accept()
-        request.client_profiles = profiles
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -133,7 +143,7 @@ def get_own_or_404(request, queryset, **lookup):
 
 
 def record_refusal(request, model, lookup):
-    asking_client = getattr(request, "client", None)
+    asking_client = getattr(request, "client", None)  # None outside a request's middleware
     asker = request.user if request.user.is_authenticated else None
     record(
         request,

@@ -115,10 +115,13 @@ class User(AbstractUser):
 
     @property
     def is_therapist(self):
-        """See `UserQuerySet.therapists`."""
+        """See `UserQuerySet.therapists`. Asked once per user object (so once per request),
+        as Django keeps a user's permissions."""
         if self.pk is None:
             return False
-        return type(self).objects.therapists().filter(pk=self.pk).exists()
+        if not hasattr(self, "_is_therapist"):
+            self._is_therapist = type(self).objects.therapists().filter(pk=self.pk).exists()
+        return self._is_therapist
 
 
 class TherapistOwnedQuerySet(models.QuerySet):

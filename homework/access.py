@@ -7,21 +7,14 @@ from django.http import Http404
 
 from clients.access import (
     choose_profile,
-    chosen_profile,
     get_client_for_therapist,
     get_couple_for_therapist,
     get_own_or_404,
-    profiles_of,
 )
 
 from .models import Assignment, SessionSummary
 
 # --- Assignments and reflections -------------------------------------------------------------
-
-
-def signed_in_client(request):
-    """The signed-in client where `client_required` does not run (a CSRF failure), or None."""
-    return chosen_profile(request, profiles_of(request))
 
 
 def get_assignment_for_client(request, uuid):

@@ -23,7 +23,7 @@ from clients import audit
 from clients.access import client_required, wants_json
 from clients.models import AuditEvent
 
-from ..access import get_assignment_for_client, get_week_for_client, signed_in_client
+from ..access import get_assignment_for_client, get_week_for_client
 from ..forms import ReflectionForm, field_name, initial_value
 from ..models import KeptAnswers, Reflection
 from ..weeks import closing_phrase, index_reflections, readers_sentence, week_rows
@@ -135,7 +135,7 @@ def keep_answers_after_csrf_failure(request):
         or wants_json(request)  # the autosave fetches a fresh token and tries again
     ):
         return None
-    client = signed_in_client(request)
+    client = request.client
     if request.user.is_authenticated and client is None:
         return None  # a therapist: the usual page
     kept = KeptAnswers.objects.keep_posted(
