@@ -63,19 +63,31 @@ def register_homework_admin_urls():
     return [path("homework/", include("homework.admin_urls", namespace="homework_admin"))]
 
 
+class PermissionMenuItem(MenuItem):
+    """A menu item shown only to those holding `permission`."""
+
+    def __init__(self, *args, permission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
 @hooks.register("register_admin_menu_item")
 def register_adherence_menu_item():
-    return MenuItem(
+    return PermissionMenuItem(
         "Homework this week",
         reverse("homework_admin:adherence"),
         icon_name="list-ul",
         order=205,
+        permission="homework.view_reflection",
     )
 
 
 @hooks.register("register_snippet_listing_buttons")
 def practice_assign_button(snippet, user, next_url=None):
-    if isinstance(snippet, Practice):
+    if isinstance(snippet, Practice) and user.has_perm("homework.add_assignment"):
         yield ListingButton(
             "Assign",
             url=reverse("homework_admin:assign") + f"?practice={snippet.pk}",
@@ -105,7 +117,8 @@ class NewReflectionsPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_new_reflections_panel(request, panels):
-    panels.append(NewReflectionsPanel())
+    if request.user.has_perm("homework.view_reflection"):
+        panels.append(NewReflectionsPanel())
 
 
 class AssignmentsPanel(Component):
@@ -159,12 +172,15 @@ class AssignmentsPanel(Component):
             "next_url": request.get_full_path(),
             "csrf_token": get_token(request),
             "couple_of_client": self.client.couple if self.client else None,
+            "can_assign": request.user.has_perm("homework.add_assignment"),
+            "can_change": request.user.has_perm("homework.change_assignment"),
+            "can_read": request.user.has_perm("homework.view_reflection"),
         }
 
 
 @hooks.register("client_detail_panels")
 def homework_client_panel(request, client=None, couple=None):
-    if client is None and couple is None:
+    if (client is None and couple is None) or not request.user.has_perm("homework.view_assignment"):
         return None
     return AssignmentsPanel(client=client, couple=couple)
 
@@ -254,6 +270,8 @@ def session_summaries_panel(request, client=None, couple=None):
     from .views.summaries import SessionSummariesPanel
 
     if client is None and couple is None:
+        return None
+    if not request.user.has_perm("homework.view_sessionsummary"):
         return None
     return SessionSummariesPanel(request, couple or client)
 

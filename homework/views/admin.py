@@ -8,6 +8,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -32,8 +34,14 @@ from ..models import (
 from ..recipients import recipient_admin_url, recipient_assign_url, recipient_people
 
 
-class HomeworkAdminMixin(WagtailAdminTemplateMixin):
-    """Admin page furniture: the page's own title as the last breadcrumb (and the h1)."""
+class HomeworkAdminMixin(PermissionRequiredMixin, WagtailAdminTemplateMixin):
+    """Admin page furniture: the page's own title as the last breadcrumb (and the h1).
+
+    Each page names the permission it needs (`permission_required`, granted to the
+    Therapists group and changed in Settings → Groups); without it, a 403.
+    """
+
+    raise_exception = True
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
@@ -45,6 +53,7 @@ class HomeworkAdminMixin(WagtailAdminTemplateMixin):
 class AssignView(HomeworkAdminMixin, FormView):
     """Assign a practice; `?practice=`, `?client=` and `?couple=` prefill the form."""
 
+    permission_required = "homework.add_assignment"
     form_class = AssignmentForm
     template_name = "homework/admin/assign.html"
     page_title = "Assign a practice"
@@ -90,6 +99,7 @@ class AssignView(HomeworkAdminMixin, FormView):
 
 
 @require_POST
+@permission_required("homework.change_assignment", raise_exception=True)
 def change_status(request, pk):
     assignment = get_assignment_for_therapist(request, pk)
     action = request.POST.get("action", "")
@@ -190,6 +200,7 @@ def _charts(assignment, writers, index):
 class TimelineView(HomeworkAdminMixin, TemplateView):
     """Every week of every assignment for one client or couple, with what was submitted."""
 
+    permission_required = "homework.view_reflection"
     template_name = "homework/admin/timeline.html"
     header_icon = "date"
     recipient_kind = "client"
@@ -269,6 +280,7 @@ ADHERENCE_ORDER = {
 class AdherenceView(HomeworkAdminMixin, TemplateView):
     """All the therapist's active assignments this week: who has reflected, who hasn't."""
 
+    permission_required = "homework.view_reflection"
     template_name = "homework/admin/adherence.html"
     page_title = "Homework this week"
     header_icon = "list-ul"
@@ -326,6 +338,7 @@ class AdherenceView(HomeworkAdminMixin, TemplateView):
 
 
 class NotificationsView(HomeworkAdminMixin, FormView):
+    permission_required = "homework.view_reflection"  # e-mails about new reflections
     form_class = PreferenceForm
     template_name = "homework/admin/notifications.html"
     page_title = "E-mails about new reflections"
