@@ -612,3 +612,22 @@ class PortalSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "Client portal"
+
+
+class GroupGrant(models.Model):
+    """A permission the code once gave a group (see clients/groups.py), by name.
+
+    Each is given once: one the owner later takes away in Settings → Groups stays away,
+    and one a later version adds to the list is given at the next migrate.
+    """
+
+    group = models.ForeignKey("auth.Group", on_delete=models.CASCADE, related_name="+")
+    # "app_label.codename" for a model permission, "page.codename" on the home page.
+    name = models.CharField(max_length=255)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "name"], name="group_grant_once")]
+
+    def __str__(self):
+        return f"{self.group}: {self.name}"
