@@ -155,6 +155,20 @@ def record_refusal(request, model, lookup):
     )
 
 
+def owned_by_therapist(request, model):
+    """The rows of `model` (a therapist-owned model, see TherapistOwnedQuerySet) the signed-in
+    therapist may see: her own, every therapist's for the practice owner, none for anyone
+    else."""
+    if request is None or not request.user.is_authenticated:
+        return model.objects.none()
+    return model.objects.for_therapist(request.user)
+
+
+def get_owned_by_therapist(request, model, pk):
+    """One of `owned_by_therapist`, or a 404 (the refusal recorded)."""
+    return get_own_or_404(request, owned_by_therapist(request, model), pk=pk)
+
+
 def get_client_for_therapist(request, pk):
     return get_own_or_404(
         request,

@@ -12,7 +12,7 @@ from clients.access import (
     get_own_or_404,
 )
 
-from .models import Assignment, SessionSummary
+from .models import Assignment, Reflection, SessionSummary
 
 # --- Assignments and reflections -------------------------------------------------------------
 
@@ -42,6 +42,16 @@ def get_week_for_client(request, uuid, number):
     if not 1 <= number <= assignment.weeks:
         raise Http404("No such week.")
     return assignment, assignment.week(number)
+
+
+def active_assignments_for_therapist(request):
+    """The therapist's active assignments, with their people (every therapist's for the owner)."""
+    return Assignment.objects.for_therapist(request.user).active().with_people()
+
+
+def unseen_reflections_for_therapist(request):
+    """Reflections submitted or changed since the therapist last looked."""
+    return Reflection.objects.for_therapist(request.user).unseen()
 
 
 def get_assignment_for_therapist(request, pk):

@@ -14,6 +14,7 @@ from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
 from clients.navigation import PortalLink
 
+from .access import unseen_reflections_for_therapist
 from .export import homework_export
 from .models import Assignment, Practice, Reflection
 from .recipients import recipient_assign_url, recipient_timeline_url
@@ -107,8 +108,7 @@ class NewReflectionsPanel(Component):
     def get_context_data(self, parent_context):
         request = parent_context["request"]
         unseen = (
-            Reflection.objects.for_therapist(request.user)
-            .unseen()
+            unseen_reflections_for_therapist(request)
             .select_related("client", "assignment__practice", "assignment__couple")
             .order_by("-submitted_at")
         )

@@ -28,6 +28,8 @@ from ..access import (
     get_client_for_therapist,
     get_couple_for_therapist,
     get_own_or_404,
+    get_owned_by_therapist,
+    owned_by_therapist,
     safe_next_url,
 )
 from ..audit import record
@@ -56,7 +58,7 @@ class OwnedIndexMixin:
     """
 
     def get_base_queryset(self):
-        return self.model.objects.for_therapist(self.request.user)
+        return owned_by_therapist(self.request, self.model)
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -127,7 +129,7 @@ class OwnedObjectMixin:
     """
 
     def get_base_object_queryset(self):
-        return self.model.objects.for_therapist(self.request.user)
+        return owned_by_therapist(self.request, self.model)
 
     def get_object(self, queryset=None):
         if getattr(self, "object", None) is not None:
@@ -246,24 +248,22 @@ class AuditIndexView(OwnedIndexMixin, generic.IndexView):
 
 class ClientChooseView(chooser_views.ChooseView):
     def get_object_list(self):
-        return self.model_class.objects.for_therapist(self.request.user).active()
+        return owned_by_therapist(self.request, self.model_class).active()
 
 
 class ClientChooseResultsView(chooser_views.ChooseResultsView):
     def get_object_list(self):
-        return self.model_class.objects.for_therapist(self.request.user).active()
+        return owned_by_therapist(self.request, self.model_class).active()
 
 
 class ClientChosenView(chooser_views.ChosenView):
     def get_object(self, pk):
-        return get_own_or_404(
-            self.request, self.model_class.objects.for_therapist(self.request.user), pk=pk
-        )
+        return get_owned_by_therapist(self.request, self.model_class, pk)
 
 
 class ClientChosenMultipleView(chooser_views.ChosenMultipleView):
     def get_objects(self, pks):
-        return self.model_class.objects.for_therapist(self.request.user).filter(pk__in=pks)
+        return owned_by_therapist(self.request, self.model_class).filter(pk__in=pks)
 
 
 # --- The client and couple pages ----------------------------------------------------------

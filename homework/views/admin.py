@@ -20,7 +20,11 @@ from clients import audit
 from clients.access import safe_next_url
 from clients.models import AuditEvent
 
-from ..access import get_assignment_for_therapist, get_recipient_for_therapist
+from ..access import (
+    active_assignments_for_therapist,
+    get_assignment_for_therapist,
+    get_recipient_for_therapist,
+)
 from ..charts import scale_chart_svg
 from ..forms import AssignmentForm, PreferenceForm
 from ..models import (
@@ -288,9 +292,7 @@ class AdherenceView(HomeworkAdminMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
-        assignments = Assignment.label_repeats(
-            list(Assignment.objects.for_therapist(self.request.user).active().with_people())
-        )
+        assignments = Assignment.label_repeats(list(active_assignments_for_therapist(self.request)))
         statuses = {
             (a, c, w): s
             for a, c, w, s in Reflection.objects.filter(assignment__in=assignments).values_list(
