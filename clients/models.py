@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import BaseLogEntry
-from wagtail.models.audit_log import ModelLogEntryManager
+from wagtail.models.audit_log import LogEntryQuerySet, ModelLogEntryManager
 
 from .signals import client_moved
 
@@ -456,7 +456,14 @@ class Couple(models.Model):
                 raise ValidationError("One of these clients is already in a couple.")
 
 
+class ClientLogEntryQuerySet(LogEntryQuerySet, TherapistOwnedQuerySet):
+    pass
+
+
 class ClientLogEntryManager(ModelLogEntryManager):
+    def get_queryset(self):
+        return ClientLogEntryQuerySet(self.model, using=self._db)
+
     def log_action(self, instance, action, **kwargs):
         kwargs.setdefault("therapist_id", instance.therapist_id)
         return super().log_action(instance, action, **kwargs)
@@ -464,9 +471,7 @@ class ClientLogEntryManager(ModelLogEntryManager):
     def viewable_by_user(self, user):
         """Wagtail's site history and its filters: a therapist sees her own clients' lines
         only; the practice owner sees all."""
-        if user.is_superuser:
-            return self.all()
-        return self.filter(therapist=user)
+        return self.get_queryset().for_therapist(user)
 
 
 class ClientLogEntry(BaseLogEntry):

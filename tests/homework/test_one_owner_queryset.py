@@ -2,14 +2,14 @@
 
 import pytest
 
-from clients.models import AuditEvent, Client, Couple, TherapistOwnedQuerySet
+from clients.models import AuditEvent, Client, ClientLogEntry, Couple, TherapistOwnedQuerySet
 from homework.models import Assignment, Reflection, SessionSummary
 
 from .conftest import make_assignment, make_practice
 
 pytestmark = pytest.mark.django_db
 
-OWNED = [Client, Couple, AuditEvent, Assignment, Reflection, SessionSummary]
+OWNED = [Client, Couple, ClientLogEntry, AuditEvent, Assignment, Reflection, SessionSummary]
 
 
 @pytest.mark.parametrize("model", OWNED, ids=lambda m: m.__name__)
