@@ -24,6 +24,8 @@ from .weeks import focus_weeks, index_reflections, week_rows
 class PracticeEditView(EditView):
     @cached_property
     def header_more_buttons(self):
+        if not self.request.user.has_perm("homework.add_assignment"):
+            return super().header_more_buttons
         return [
             *super().header_more_buttons,
             Button(

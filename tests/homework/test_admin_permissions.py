@@ -115,3 +115,12 @@ def test_the_menu_offers_this_weeks_homework_only_with_the_permission(therapist_
     assert link in therapist_client.get(reverse("wagtailadmin_home")).content.decode()
     take_from_therapists("view_reflection")
     assert link not in therapist_client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_the_practice_page_offers_to_assign_only_with_the_permission(therapist_client, practice):
+    page_url = reverse("wagtailsnippets_homework_practice:edit", args=[practice.pk])
+    link = f"{reverse('homework_admin:assign')}?practice={practice.pk}"
+
+    assert link in therapist_client.get(page_url).content.decode()
+    take_from_therapists("add_assignment")
+    assert link not in therapist_client.get(page_url).content.decode()
