@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .audit import record
@@ -20,11 +21,26 @@ from .models import AuditEvent, Client, Couple
 
 
 def wants_json(request):
-    """Requests from the portal's scripts (autosave, session keep-alive)."""
+    """Requests from the site's scripts (autosave, session keep-alive, summary status).
+
+    Either marker counts, so a script is never answered with a redirect to an HTML page
+    (a sign-in page it cannot show, a saved-draft page it would take for success).
+    """
     return (
         "application/json" in request.headers.get("Accept", "")
         or request.headers.get("X-Requested-With", "").lower() == "fetch"
     )
+
+
+def safe_next_url(request, fallback):
+    """The `next` address of the request if it stays on this site, else `fallback`.
+
+    Over HTTPS, a plain-HTTP address is refused too.
+    """
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
 
 
 def signed_out_json():
@@ -40,30 +56,43 @@ def choose_profile(request, profile):
     request.session[CURRENT_PROFILE] = str(profile.uuid)
 
 
-def profiles_of(request):
-    """The signed-in person's client profiles, oldest first (none for anyone else).
+def profiles_of(user):
+    """The person's client profiles, oldest first (none for anyone else).
 
-    Only those they were invited to or came into (`ClientQuerySet.introduced`): an address
-    typed on another record shows that record's homework to nobody before an invitation.
+    - Only those they were invited to or came into (`ClientQuerySet.introduced`): an address
+      typed on another record shows that record's homework to nobody before an invitation.
+    - Asked once per user object, so once per request: the middleware, the idle timeout and
+      every view share the answer.
     """
-    if not request.user.is_authenticated:
+    if not user.is_authenticated:
         return []
-    return list(
-        Client.objects.of_person(request.user)
-        .introduced()
-        .select_related("therapist")
-        .order_by("created_at", "pk")
-    )
+    if not hasattr(user, "_client_profiles"):
+        user._client_profiles = list(
+            Client.objects.of_person(user)
+            .introduced()
+            .select_related("therapist")
+            .order_by("created_at", "pk")
+        )
+    return user._client_profiles
 
 
 def chosen_profile(request, profiles):
     """The profile chosen in this session if it is still theirs, else the first; or None."""
+    if not profiles:
+        return None
     chosen = request.session.get(CURRENT_PROFILE)
-    return next((p for p in profiles if str(p.uuid) == chosen), profiles[0] if profiles else None)
+    return next((p for p in profiles if str(p.uuid) == chosen), profiles[0])
+
+
+def resolve_asker(request):
+    """Sets `request.client_profiles` (the person's profiles, none for anyone but a client)
+    and `request.client` (the one chosen in this session, or None). See AskerMiddleware."""
+    request.client_profiles = profiles_of(request.user)
+    request.client = chosen_profile(request, request.client_profiles)
 
 
 def client_required(view):
-    """Portal views: a signed-in client; sets `request.client` and `request.client_profiles`.
+    """Portal views: a signed-in client (`request.client`, set by AskerMiddleware).
 
     - Anonymous: sent to sign in, or a 401 JSON answer for scripts (never a redirect).
     - A therapist is sent to the admin; any other account without a client profile gets 404.
@@ -77,16 +106,13 @@ def client_required(view):
             if wants_json(request):
                 return signed_out_json()
             return redirect_to_login(request.get_full_path())
-        profiles = profiles_of(request)
-        if not profiles:
+        if request.client is None:
             if request.user.is_therapist:
                 return redirect("wagtailadmin_home")
             raise Http404("No client account.")
-        request.client = chosen_profile(request, profiles)
         if request.client.accepted_at is None:
             # Added while this person was signed in: they have now come in for this therapist.
             Client.objects.filter(pk=request.client.pk).accept()
-        request.client_profiles = profiles
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -122,7 +148,7 @@ def get_own_or_404(request, queryset, **lookup):
 
 
 def record_refusal(request, model, lookup):
-    asking_client = getattr(request, "client", None)
+    asking_client = getattr(request, "client", None)  # None outside a request's middleware
     asker = request.user if request.user.is_authenticated else None
     record(
         request,
@@ -132,6 +158,20 @@ def record_refusal(request, model, lookup):
         object_type=model._meta.label_lower,
         object_id=",".join(str(value) for value in lookup.values()),
     )
+
+
+def owned_by_therapist(request, model):
+    """The rows of `model` (a therapist-owned model, see TherapistOwnedQuerySet) the signed-in
+    therapist may see: her own, every therapist's for the practice owner, none for anyone
+    else."""
+    if request is None or not request.user.is_authenticated:
+        return model.objects.none()
+    return model.objects.for_therapist(request.user)
+
+
+def get_owned_by_therapist(request, model, pk):
+    """One of `owned_by_therapist`, or a 404 (the refusal recorded)."""
+    return get_own_or_404(request, owned_by_therapist(request, model), pk=pk)
 
 
 def get_client_for_therapist(request, pk):

@@ -5,14 +5,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
+from .access import owned_by_therapist
 from .models import AuditEvent, Client
 
 
 def own_clients(request):
     """The clients the filter may offer: the asker's own (every one for the owner)."""
-    if request is None or not request.user.is_authenticated:
-        return Client.objects.none()
-    return Client.objects.for_therapist(request.user)
+    return owned_by_therapist(request, Client)
 
 
 class AuditEventFilterSet(WagtailFilterSet):

@@ -35,13 +35,9 @@ def _now():
 
 
 def is_client(user):
-    if not user.is_authenticated:
-        return False
-    if not hasattr(user, "_is_client"):
-        from .models import Client
+    from .access import profiles_of
 
-        user._is_client = Client.objects.of_person(user).exists()
-    return user._is_client
+    return bool(profiles_of(user))
 
 
 def idle_timeout_for(user):
@@ -177,6 +173,23 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
+class AskerMiddleware:
+    """Who is asking, resolved once per request (see `clients.access.resolve_asker`):
+    `request.client` and `request.client_profiles`, for every view and template to read.
+
+    - After SessionTimeoutMiddleware, so a session it ends has no client.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .access import resolve_asker
+
+        resolve_asker(request)
+        return self.get_response(request)
+
+
 class ClientsStayOutOfAdminMiddleware:
     """A client's session never reaches the Wagtail admin, not even its sign-in page."""
 
@@ -184,7 +197,7 @@ class ClientsStayOutOfAdminMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(ADMIN_PREFIX) and is_client(request.user):
+        if request.path.startswith(ADMIN_PREFIX) and request.client is not None:
             return redirect("portal:dashboard")
         return self.get_response(request)
 

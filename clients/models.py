@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import BaseLogEntry
-from wagtail.models.audit_log import ModelLogEntryManager
+from wagtail.models.audit_log import LogEntryQuerySet, ModelLogEntryManager
 
 from .signals import client_moved
 
@@ -115,26 +115,44 @@ class User(AbstractUser):
 
     @property
     def is_therapist(self):
-        """See `UserQuerySet.therapists`."""
+        """See `UserQuerySet.therapists`. Asked once per user object (so once per request),
+        as Django keeps a user's permissions."""
         if self.pk is None:
             return False
-        return type(self).objects.therapists().filter(pk=self.pk).exists()
+        if not hasattr(self, "_is_therapist"):
+            self._is_therapist = type(self).objects.therapists().filter(pk=self.pk).exists()
+        return self._is_therapist
 
 
 class TherapistOwnedQuerySet(models.QuerySet):
-    """Clients and couples: each belongs to one therapist."""
+    """The one owner-scoped queryset: every model a therapist owns, directly or through
+    the client or couple it is for, narrows to one therapist with `for_therapist`.
+
+    - `owner_paths` names the therapist foreign key(s); a row is the therapist's when any
+      of them is theirs (an assignment is for a client *or* a couple).
+    - The practice owner (a superuser) sees every therapist's.
+    """
+
+    owner_paths = ("therapist",)
 
     def for_therapist(self, user):
         """What this user may see: their own, or everyone's for the practice owner."""
         if user.is_superuser:
             return self
-        return self.filter(therapist=user)
+        owned = models.Q()
+        for path in self.owner_paths:
+            owned |= models.Q(**{path: user})
+        return self.filter(owned)
+
+
+class PeopleQuerySet(TherapistOwnedQuerySet):
+    """Clients and couples: each belongs to one therapist."""
 
     def active(self):
         return self.filter(archived=False)
 
 
-class ClientQuerySet(TherapistOwnedQuerySet):
+class ClientQuerySet(PeopleQuerySet):
     def of_person(self, user):
         """Every profile of one sign-in, one per therapist."""
         return self.filter(user=user)
@@ -451,7 +469,7 @@ class Couple(models.Model):
     archived = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = TherapistOwnedQuerySet.as_manager()
+    objects = PeopleQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -497,7 +515,14 @@ class Couple(models.Model):
                 raise ValidationError("One of these clients is already in a couple.")
 
 
+class ClientLogEntryQuerySet(LogEntryQuerySet, TherapistOwnedQuerySet):
+    pass
+
+
 class ClientLogEntryManager(ModelLogEntryManager):
+    def get_queryset(self):
+        return ClientLogEntryQuerySet(self.model, using=self._db)
+
     def log_action(self, instance, action, **kwargs):
         kwargs.setdefault("therapist_id", instance.therapist_id)
         return super().log_action(instance, action, **kwargs)
@@ -505,9 +530,7 @@ class ClientLogEntryManager(ModelLogEntryManager):
     def viewable_by_user(self, user):
         """Wagtail's site history and its filters: a therapist sees her own clients' lines
         only; the practice owner sees all."""
-        if user.is_superuser:
-            return self.all()
-        return self.filter(therapist=user)
+        return self.get_queryset().for_therapist(user)
 
 
 class ClientLogEntry(BaseLogEntry):
@@ -532,7 +555,7 @@ class ClientLogEntry(BaseLogEntry):
 PSEUDONYM_PREFIX = "deleted client "
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AuditEventQuerySet(TherapistOwnedQuerySet):
     def update(self, **kwargs):
         """Append-only, but for two updates:
 
@@ -555,11 +578,6 @@ class AuditEventQuerySet(models.QuerySet):
 
     def delete(self):
         raise PermissionError("Audit events are append-only.")
-
-    def for_therapist(self, user):
-        if user.is_superuser:
-            return self
-        return self.filter(therapist=user)
 
 
 class AuditEvent(models.Model):
@@ -658,3 +676,22 @@ class PortalSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "Client portal"
+
+
+class GroupGrant(models.Model):
+    """A permission the code once gave a group (see clients/groups.py), by name.
+
+    Each is given once: one the owner later takes away in Settings → Groups stays away,
+    and one a later version adds to the list is given at the next migrate.
+    """
+
+    group = models.ForeignKey("auth.Group", on_delete=models.CASCADE, related_name="+")
+    # "app_label.codename" for a model permission, "page.codename" on the home page.
+    name = models.CharField(max_length=255)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "name"], name="group_grant_once")]
+
+    def __str__(self):
+        return f"{self.group}: {self.name}"

@@ -26,7 +26,7 @@ def portal_links(request):
         PortalLink(_("Profile"), reverse("portal:profile"), order=300),
         PortalLink(_("Your data"), reverse("portal:data"), order=400),
     ]
-    if len(getattr(request, "client_profiles", ())) > 1:
+    if len(getattr(request, "client_profiles", ())) > 1:  # error pages may lack it
         therapist = request.client.therapist
         name = therapist.get_full_name() or therapist.email
         label = _("With %(name)s") % {"name": name}

@@ -3,16 +3,11 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from .access import profiles_of
 from .audit import record
 from .lockout import normalise_email
 from .middleware import mark_signed_in
 from .models import AuditEvent, Client, User
-
-
-def _profiles_of(user):
-    """A client of several therapists: each therapist's trail has its own line, on the
-    profiles she introduced them to only (see `ClientQuerySet.introduced`)."""
-    return list(Client.objects.of_person(user).introduced().select_related("therapist"))
 
 
 def _therapist_trail(user):
@@ -22,7 +17,8 @@ def _therapist_trail(user):
 
 
 def _record_for(request, action, user):
-    profiles = _profiles_of(user)
+    # A client of several therapists: each therapist's trail has its own line.
+    profiles = profiles_of(user)
     for client in profiles:
         record(request, action, client=client, actor=user)
     if not profiles:
@@ -52,7 +48,7 @@ def on_sign_in_failed(sender, credentials, request=None, **kwargs):
         return
     email = normalise_email(credentials.get("username"))
     user = User.objects.filter(email__iexact=email).first() if email else None
-    profiles = _profiles_of(user) if user else []
+    profiles = profiles_of(user) if user else []
     for client in profiles:
         record(request, AuditEvent.Action.SIGN_IN_FAILED, client=client, actor=None)
     if not profiles:

@@ -10,18 +10,11 @@ from clients.access import (
     get_client_for_therapist,
     get_couple_for_therapist,
     get_own_or_404,
-    profiles_of,
 )
 
-from .models import Assignment, SessionSummary
+from .models import Assignment, Reflection, SessionSummary
 
 # --- Assignments and reflections -------------------------------------------------------------
-
-
-def signed_in_profiles(request):
-    """The signed-in person's client profiles where `client_required` does not run (a CSRF
-    failure): each of their therapists', whichever the portal shows; none for anyone else."""
-    return profiles_of(request)
 
 
 def get_assignment_for_client(request, uuid):
@@ -49,6 +42,16 @@ def get_week_for_client(request, uuid, number):
     if not 1 <= number <= assignment.weeks:
         raise Http404("No such week.")
     return assignment, assignment.week(number)
+
+
+def active_assignments_for_therapist(request):
+    """The therapist's active assignments, with their people (every therapist's for the owner)."""
+    return Assignment.objects.for_therapist(request.user).active().with_people()
+
+
+def unseen_reflections_for_therapist(request):
+    """Reflections submitted or changed since the therapist last looked."""
+    return Reflection.objects.for_therapist(request.user).unseen()
 
 
 def get_assignment_for_therapist(request, pk):

@@ -25,6 +25,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from clients.models import TherapistOwnedQuerySet
+
 from .recipients import ForOneRecipient, RecipientQuerySet
 
 # A practice asks at most this many questions: it sizes DATA_UPLOAD_MAX_MEMORY_SIZE.
@@ -423,17 +425,11 @@ class Assignment(ForOneRecipient):
         return [w for w in self.all_weeks() if w.is_open(now)]
 
 
-class ReflectionQuerySet(models.QuerySet):
+class ReflectionQuerySet(TherapistOwnedQuerySet):
+    owner_paths = ("assignment__client__therapist", "assignment__couple__therapist")
+
     def submitted(self):
         return self.filter(status=Reflection.Status.SUBMITTED)
-
-    def for_therapist(self, user):
-        if user.is_superuser:
-            return self
-        return self.filter(
-            models.Q(assignment__client__therapist=user)
-            | models.Q(assignment__couple__therapist=user)
-        )
 
     def unseen(self):
         """Submitted reflections the therapist has not opened since they arrived or changed."""

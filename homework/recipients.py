@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from clients.models import TherapistOwnedQuerySet
+
 ADMIN_PAGES = {"client": "clients:detail", "couple": "couples:detail"}
 TIMELINES = {"client": "homework_admin:client_timeline", "couple": "homework_admin:couple_timeline"}
 
@@ -50,12 +52,8 @@ def recipient_people(recipient):
     return recipient.partners if recipient_kind(recipient) == "couple" else [recipient]
 
 
-class RecipientQuerySet(models.QuerySet):
-    def for_therapist(self, user):
-        """Those of this therapist's clients and couples (everyone's for the owner)."""
-        if user.is_superuser:
-            return self
-        return self.filter(models.Q(client__therapist=user) | models.Q(couple__therapist=user))
+class RecipientQuerySet(TherapistOwnedQuerySet):
+    owner_paths = ("client__therapist", "couple__therapist")
 
     def for_recipient(self, recipient):
         return self.filter(**{recipient_kind(recipient): recipient})

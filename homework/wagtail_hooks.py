@@ -15,6 +15,7 @@ from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
 from clients.navigation import PortalLink
 
+from .access import unseen_reflections_for_therapist
 from .export import homework_export
 from .models import Assignment, Practice, Reflection, SessionSummary
 from .recipients import recipient_assign_url, recipient_timeline_url
@@ -26,6 +27,8 @@ from .weeks import focus_weeks, index_reflections, week_rows
 class PracticeEditView(EditView):
     @cached_property
     def header_more_buttons(self):
+        if not self.request.user.has_perm("homework.add_assignment"):
+            return super().header_more_buttons
         return [
             *super().header_more_buttons,
             Button(
@@ -64,19 +67,31 @@ def register_homework_admin_urls():
     return [path("homework/", include("homework.admin_urls", namespace="homework_admin"))]
 
 
+class PermissionMenuItem(MenuItem):
+    """A menu item shown only to those holding `permission`."""
+
+    def __init__(self, *args, permission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
 @hooks.register("register_admin_menu_item")
 def register_adherence_menu_item():
-    return MenuItem(
+    return PermissionMenuItem(
         "Homework this week",
         reverse("homework_admin:adherence"),
         icon_name="list-ul",
         order=205,
+        permission="homework.view_reflection",
     )
 
 
 @hooks.register("register_snippet_listing_buttons")
 def practice_assign_button(snippet, user, next_url=None):
-    if isinstance(snippet, Practice):
+    if isinstance(snippet, Practice) and user.has_perm("homework.add_assignment"):
         yield ListingButton(
             "Assign",
             url=reverse("homework_admin:assign") + f"?practice={snippet.pk}",
@@ -96,8 +111,7 @@ class NewReflectionsPanel(Component):
     def get_context_data(self, parent_context):
         request = parent_context["request"]
         unseen = (
-            Reflection.objects.for_therapist(request.user)
-            .unseen()
+            unseen_reflections_for_therapist(request)
             .select_related("client", "assignment__practice", "assignment__couple")
             .order_by("-submitted_at")
         )
@@ -106,7 +120,8 @@ class NewReflectionsPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_new_reflections_panel(request, panels):
-    panels.append(NewReflectionsPanel())
+    if request.user.has_perm("homework.view_reflection"):
+        panels.append(NewReflectionsPanel())
 
 
 class AssignmentsPanel(Component):
@@ -160,12 +175,15 @@ class AssignmentsPanel(Component):
             "next_url": request.get_full_path(),
             "csrf_token": get_token(request),
             "couple_of_client": self.client.couple if self.client else None,
+            "can_assign": request.user.has_perm("homework.add_assignment"),
+            "can_change": request.user.has_perm("homework.change_assignment"),
+            "can_read": request.user.has_perm("homework.view_reflection"),
         }
 
 
 @hooks.register("client_detail_panels")
 def homework_client_panel(request, client=None, couple=None):
-    if client is None and couple is None:
+    if (client is None and couple is None) or not request.user.has_perm("homework.view_assignment"):
         return None
     return AssignmentsPanel(client=client, couple=couple)
 
@@ -240,6 +258,8 @@ def homework_export_section(client):
 @hooks.register("client_detail_panels")
 def session_summaries_panel(request, client=None, couple=None):
     if client is None and couple is None:
+        return None
+    if not request.user.has_perm("homework.view_sessionsummary"):
         return None
     return SessionSummariesPanel(request, couple or client)
 

@@ -14,7 +14,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
@@ -30,6 +29,9 @@ from ..access import (
     get_client_for_therapist,
     get_couple_for_therapist,
     get_own_or_404,
+    get_owned_by_therapist,
+    owned_by_therapist,
+    safe_next_url,
 )
 from ..audit import record
 from ..emails import (
@@ -62,7 +64,7 @@ class OwnedIndexMixin:
     """
 
     def get_base_queryset(self):
-        return self.model.objects.for_therapist(self.request.user)
+        return owned_by_therapist(self.request, self.model)
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -133,7 +135,7 @@ class OwnedObjectMixin:
     """
 
     def get_base_object_queryset(self):
-        return self.model.objects.for_therapist(self.request.user)
+        return owned_by_therapist(self.request, self.model)
 
     def get_object(self, queryset=None):
         if getattr(self, "object", None) is not None:
@@ -254,24 +256,22 @@ class AuditIndexView(OwnedIndexMixin, generic.IndexView):
 
 class ClientChooseView(chooser_views.ChooseView):
     def get_object_list(self):
-        return self.model_class.objects.for_therapist(self.request.user).active()
+        return owned_by_therapist(self.request, self.model_class).active()
 
 
 class ClientChooseResultsView(chooser_views.ChooseResultsView):
     def get_object_list(self):
-        return self.model_class.objects.for_therapist(self.request.user).active()
+        return owned_by_therapist(self.request, self.model_class).active()
 
 
 class ClientChosenView(chooser_views.ChosenView):
     def get_object(self, pk):
-        return get_own_or_404(
-            self.request, self.model_class.objects.for_therapist(self.request.user), pk=pk
-        )
+        return get_owned_by_therapist(self.request, self.model_class, pk)
 
 
 class ClientChosenMultipleView(chooser_views.ChosenMultipleView):
     def get_objects(self, pks):
-        return self.model_class.objects.for_therapist(self.request.user).filter(pk__in=pks)
+        return owned_by_therapist(self.request, self.model_class).filter(pk__in=pks)
 
 
 # --- The client and couple pages ----------------------------------------------------------
@@ -441,10 +441,7 @@ class AdminPasswordResetConfirmView(account_views.PasswordResetConfirmView):
 
 
 def _next_url(request):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return reverse("wagtailadmin_home")
+    return safe_next_url(request, reverse("wagtailadmin_home"))
 
 
 # How long a confirmed password and code allow replacing the authenticator app.

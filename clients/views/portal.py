@@ -30,7 +30,7 @@ from ..forms import (
     SignInForm,
 )
 from ..lockout import reset_request_allowed, unlock
-from ..middleware import idle_timeout_for, is_client, seconds_left
+from ..middleware import idle_timeout_for, seconds_left
 from ..models import AuditEvent, Client
 from ..tokens import invitation_tokens, password_reset_tokens
 
@@ -58,7 +58,7 @@ def session_status(request):
 
     GET only reads (it is not activity); POST counts as activity (done by the middleware).
     """
-    signed_in = is_client(request.user)
+    signed_in = request.client is not None
     return JsonResponse(
         {
             "authenticated": signed_in,

@@ -8,17 +8,23 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from clients import audit
+from clients.access import safe_next_url
 from clients.models import AuditEvent
 
-from ..access import get_assignment_for_therapist, get_recipient_for_therapist
+from ..access import (
+    active_assignments_for_therapist,
+    get_assignment_for_therapist,
+    get_recipient_for_therapist,
+)
 from ..charts import scale_chart_svg
 from ..forms import AssignmentForm, PreferenceForm
 from ..models import (
@@ -32,15 +38,14 @@ from ..models import (
 from ..recipients import recipient_admin_url, recipient_assign_url, recipient_people
 
 
-def _safe_next(request, fallback):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return target
-    return fallback
+class HomeworkAdminMixin(PermissionRequiredMixin, WagtailAdminTemplateMixin):
+    """Admin page furniture: the page's own title as the last breadcrumb (and the h1).
 
+    Each page names the permission it needs (`permission_required`, granted to the
+    Therapists group and changed in Settings → Groups); without it, a 403.
+    """
 
-class HomeworkAdminMixin(WagtailAdminTemplateMixin):
-    """Admin page furniture: the page's own title as the last breadcrumb (and the h1)."""
+    raise_exception = True
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
@@ -52,6 +57,7 @@ class HomeworkAdminMixin(WagtailAdminTemplateMixin):
 class AssignView(HomeworkAdminMixin, FormView):
     """Assign a practice; `?practice=`, `?client=` and `?couple=` prefill the form."""
 
+    permission_required = "homework.add_assignment"
     form_class = AssignmentForm
     template_name = "homework/admin/assign.html"
     page_title = "Assign a practice"
@@ -97,6 +103,7 @@ class AssignView(HomeworkAdminMixin, FormView):
 
 
 @require_POST
+@permission_required("homework.change_assignment", raise_exception=True)
 def change_status(request, pk):
     assignment = get_assignment_for_therapist(request, pk)
     action = request.POST.get("action", "")
@@ -111,7 +118,7 @@ def change_status(request, pk):
             request,
             f"“{assignment.practice}” is already {assignment.get_status_display().lower()}.",
         )
-    return redirect(_safe_next(request, assignment.recipient_timeline_url))
+    return redirect(safe_next_url(request, assignment.recipient_timeline_url))
 
 
 # --- Timeline -------------------------------------------------------------------------------
@@ -197,6 +204,7 @@ def _charts(assignment, writers, index):
 class TimelineView(HomeworkAdminMixin, TemplateView):
     """Every week of every assignment for one client or couple, with what was submitted."""
 
+    permission_required = "homework.view_reflection"
     template_name = "homework/admin/timeline.html"
     header_icon = "date"
     recipient_kind = "client"
@@ -276,6 +284,7 @@ ADHERENCE_ORDER = {
 class AdherenceView(HomeworkAdminMixin, TemplateView):
     """All the therapist's active assignments this week: who has reflected, who hasn't."""
 
+    permission_required = "homework.view_reflection"
     template_name = "homework/admin/adherence.html"
     page_title = "Homework this week"
     header_icon = "list-ul"
@@ -283,9 +292,7 @@ class AdherenceView(HomeworkAdminMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
-        assignments = Assignment.label_repeats(
-            list(Assignment.objects.for_therapist(self.request.user).active().with_people())
-        )
+        assignments = Assignment.label_repeats(list(active_assignments_for_therapist(self.request)))
         statuses = {
             (a, c, w): s
             for a, c, w, s in Reflection.objects.filter(assignment__in=assignments).values_list(
@@ -333,6 +340,7 @@ class AdherenceView(HomeworkAdminMixin, TemplateView):
 
 
 class NotificationsView(HomeworkAdminMixin, FormView):
+    permission_required = "homework.view_reflection"  # e-mails about new reflections
     form_class = PreferenceForm
     template_name = "homework/admin/notifications.html"
     page_title = "E-mails about new reflections"

@@ -21,14 +21,10 @@ from clients import audit
 from clients.access import client_required, wants_json
 from clients.models import AuditEvent
 
-from ..access import get_assignment_for_client, get_week_for_client, signed_in_profiles
+from ..access import get_assignment_for_client, get_week_for_client
 from ..models import KeptAnswers, Reflection
 from ..saving import RESTORED_MESSAGE, open_reflection, save_reflection
 from ..weeks import closing_phrase, index_reflections, readers_sentence, week_rows
-
-
-def _wants_json(request):
-    return "application/json" in request.headers.get("Accept", "")
 
 
 def _clock(request, dt):
@@ -115,7 +111,7 @@ def keep_answers_after_csrf_failure(request):
         or wants_json(request)  # the autosave fetches a fresh token and tries again
     ):
         return None
-    profiles = signed_in_profiles(request)
+    profiles = request.client_profiles
     if request.user.is_authenticated and not profiles:
         return None  # a therapist: the usual page
     kept = KeptAnswers.objects.keep_posted(
@@ -163,7 +159,7 @@ def reflection(request, uuid, number):
         )
     else:
         outcome = open_reflection(client=request.client, assignment=assignment, week=week)
-    if _wants_json(request) and request.method == "POST":
+    if wants_json(request) and request.method == "POST":
         return _outcome_json(request, outcome)
     return _outcome_page(request, outcome)
 

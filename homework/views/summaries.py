@@ -6,6 +6,7 @@ couple or summary is a 404. Responses about a summary are never cached.
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import get_template
@@ -33,6 +34,7 @@ def _no_store(response):
 
 
 @require_http_methods(["GET", "POST"])
+@permission_required("homework.add_sessionsummary", raise_exception=True)
 def request_summary(request, kind, pk):
     recipient = get_recipient_for_therapist(request, kind, pk)
     back = recipient_admin_url(recipient)
@@ -103,12 +105,14 @@ def status_payload(summary):
 
 
 @require_GET
+@permission_required("homework.view_sessionsummary", raise_exception=True)
 def summary_status(request, uuid):
     summary = get_summary_for_therapist(request, uuid)
     return _no_store(JsonResponse(status_payload(summary)))
 
 
 @require_GET
+@permission_required("homework.view_sessionsummary", raise_exception=True)
 def download_summary(request, uuid):
     summary = get_summary_for_therapist(request, uuid)
     if summary.status != SessionSummary.Status.READY or not summary.file:

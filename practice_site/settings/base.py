@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "clients.middleware.ClearSiteDataMiddleware",
     "clients.middleware.SessionTimeoutMiddleware",
+    "clients.middleware.AskerMiddleware",
     "clients.middleware.ClientsStayOutOfAdminMiddleware",
     "clients.middleware.TherapistTwoFactorMiddleware",
     "clients.middleware.NoStoreMiddleware",

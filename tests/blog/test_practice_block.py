@@ -61,6 +61,20 @@ def test_therapist_gets_a_link_to_assign_the_practice(
     assert f'href="/admin/homework/assign/?practice={practice.pk}">{ASSIGN_LINK}</a>' in html
 
 
+def test_a_therapist_without_the_permission_to_assign_gets_no_assign_link(
+    therapist_client, article_with_practice, practice, assign_urls
+):
+    from django.contrib.auth.models import Permission
+
+    Group.objects.get(name=THERAPISTS_GROUP).permissions.remove(
+        Permission.objects.get(content_type__app_label="homework", codename="add_assignment")
+    )
+
+    html = therapist_client.get(article_with_practice.url).content.decode()
+
+    assert ASSIGN_LINK not in html
+
+
 def test_therapist_added_in_settings_users_gets_the_assign_link(
     client, article_with_practice, practice
 ):
