@@ -114,7 +114,7 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-def sign_in(page, email, *, base_url=None, where="portal", password=PASSWORD, lands=None):
+def browser_sign_in(page, email, *, base_url=None, where="portal", password=PASSWORD, lands=None):
     """Sign in through the real form; `base_url` opens the sign-in page first.
 
     Waits until the browser lands on `lands` (a regular expression), by default the home of

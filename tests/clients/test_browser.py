@@ -10,7 +10,7 @@ from django.urls import reverse
 from clients.models import Client
 from clients.tokens import password_reset_tokens
 from practice_site.builders import PASSWORD, make_client, make_therapist
-from tests.conftest import check_axe, sign_in
+from tests.conftest import browser_sign_in, check_axe
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +83,7 @@ def test_portal_pages_pass_axe_at_phone_width(live_site, page):
     page.get_by_role("heading", name="Please send that again").wait_for()
     check_axe(page, "CSRF refusal", failures)
 
-    sign_in(page, jordan.email, base_url=live_site.url)
+    browser_sign_in(page, jordan.email, base_url=live_site.url)
 
     for name, url in {
         "dashboard": "/portal/",
@@ -107,7 +107,7 @@ def test_the_session_dialog_offers_to_stay_signed_in(live_site, page, settings):
     therapist = make_therapist("maya@example.org")
     jordan = make_client(therapist, "jordan@example.org", "Jordan Lee")
     page.set_viewport_size(PHONE)
-    sign_in(page, jordan.email, base_url=live_site.url)
+    browser_sign_in(page, jordan.email, base_url=live_site.url)
     dialog = page.get_by_role("dialog")
     dialog.wait_for(timeout=15000)
     assert "signed out soon for your privacy" in dialog.inner_text()
@@ -126,7 +126,7 @@ def test_a_client_of_two_therapists_switches_between_them(live_site, page):
         user=jordan.user, therapist=ines, full_name="Jordan Lee", invited_at=jordan.accepted_at
     )
     page.set_viewport_size(PHONE)
-    sign_in(page, jordan.email, base_url=live_site.url)
+    browser_sign_in(page, jordan.email, base_url=live_site.url)
     failures = {}
     check_axe(page, "dashboard with two therapists", failures)
     page.get_by_role("button", name="Switch to Ines Duval").click()
@@ -143,7 +143,7 @@ def test_signed_out_while_typing_any_portal_form_a_notice_shows_and_focus_stays(
     therapist = make_therapist("maya@example.org")
     jordan = make_client(therapist, "jordan@example.org", "Jordan Lee")
     page.set_viewport_size(PHONE)
-    sign_in(page, jordan.email, base_url=live_site.url)
+    browser_sign_in(page, jordan.email, base_url=live_site.url)
     page.goto(live_site.url + "/portal/profile/")
 
     Session.objects.all().delete()  # the session ends on the server

@@ -9,7 +9,7 @@ from blog import demo
 from clients import demo as clients_demo
 from homework.models import Practice
 from practice_site.builders import PASSWORD, make_client, make_therapist
-from tests.conftest import sign_in
+from tests.conftest import browser_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -74,7 +74,7 @@ def test_the_admins_editors_work_under_the_policy_without_a_violation(live_site,
 
 def test_signing_out_clears_the_site_and_still_says_goodbye(live_site, page):
     jordan = make_client(make_therapist("maya@example.org"), "jordan@example.org", "Jordan Lee")
-    sign_in(page, jordan.email, base_url=live_site.url)
+    browser_sign_in(page, jordan.email, base_url=live_site.url)
     page.evaluate("localStorage.setItem('left-behind', 'a note')")
 
     page.get_by_role("button", name="Sign out").click()

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from clients.models import Client
 
@@ -49,8 +50,11 @@ def test_a_portal_page_asks_which_client_only_once(portal_client):
 def test_a_client_of_two_therapists_sees_the_one_chosen(
     portal_client, client_profile, other_therapist
 ):
-    second = Client.objects.create(
-        user=client_profile.user, therapist=other_therapist, full_name="Jordan Lee"
+    second = Client.objects.create(  # as the admin makes it: added, then invited
+        user=client_profile.user,
+        therapist=other_therapist,
+        full_name="Jordan Lee",
+        invited_at=timezone.now(),
     )
     portal_client.post(reverse("portal:therapists"), {"profile": str(second.uuid)})
 

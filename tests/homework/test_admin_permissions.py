@@ -54,9 +54,13 @@ PAGES = [
     (
         "add_sessionsummary",
         "get",
-        lambda c, a, s: reverse("summaries:request", args=["client", c.pk]),
+        lambda c, a, s: reverse("homework_admin:summary_request", args=["client", c.pk]),
     ),
-    ("view_sessionsummary", "get", lambda c, a, s: reverse("summaries:status", args=[s.uuid])),
+    (
+        "view_sessionsummary",
+        "get",
+        lambda c, a, s: reverse("homework_admin:summary_status", args=[s.uuid]),
+    ),
 ]
 IDS = ["assign", "status", "timeline", "this-week", "summary-request", "summary-status"]
 
@@ -85,14 +89,14 @@ def test_a_page_is_closed_without_its_permission(
 LINKS = [
     ("add_assignment", "homework_admin:assign"),
     ("view_reflection", "homework_admin:client_timeline"),
-    ("add_sessionsummary", "summaries:request"),
+    ("add_sessionsummary", "homework_admin:summary_request"),
 ]
 
 
 def link_for(name, client_profile):
     if name == "homework_admin:assign":
         return f"{reverse(name)}?client={client_profile.pk}"
-    if name == "summaries:request":
+    if name == "homework_admin:summary_request":
         return reverse(name, args=["client", client_profile.pk])
     return reverse(name, args=[client_profile.pk])
 

@@ -10,7 +10,7 @@ from clients import demo as clients_demo
 from homework import demo as homework_demo
 from homework.models import Assignment, PracticePrompt, Reflection
 from practice_site.builders import make_client, make_practice, make_therapist
-from tests.conftest import check_axe, sign_in
+from tests.conftest import browser_sign_in, check_axe
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +55,7 @@ def fill_answers(page, count, scale, text):
 def test_a_draft_survives_a_reload_and_is_then_submitted(jordan_week_2, live_site, page):
     jordan, assignment = jordan_week_2
     page.set_viewport_size(PHONE)
-    sign_in(page, jordan.email, base_url=live_site.url)
+    browser_sign_in(page, jordan.email, base_url=live_site.url)
     failures = {}
     check_axe(page, "dashboard", failures)
 
@@ -101,7 +101,7 @@ def test_signed_out_mid_sentence_every_keystroke_stays_and_is_saved_after_signin
         submit=True,
     )
     page.set_viewport_size(PHONE)
-    sign_in(page, jordan.email, base_url=live_site.url)
+    browser_sign_in(page, jordan.email, base_url=live_site.url)
     page.goto(live_site.url + f"/portal/homework/{assignment.uuid}/week/2/")
     page.evaluate("window.notReloaded = true")
     answer = page.get_by_label("What helped?")
@@ -129,7 +129,7 @@ def test_signed_out_mid_sentence_every_keystroke_stays_and_is_saved_after_signin
     with page.context.expect_page() as new_tab:
         notice.get_by_role("link", name=re.compile("Sign in again")).click()
     login = new_tab.value
-    sign_in(login, jordan.email, lands=r"/portal/signed-in/$")
+    browser_sign_in(login, jordan.email, lands=r"/portal/signed-in/$")
     login.close()
 
     page.bring_to_front()
@@ -155,7 +155,7 @@ def test_therapist_assigns_to_the_couple_both_submit_and_the_timeline_shows_both
     password = clients_demo.demo_password()
     couple = people["couple"]
 
-    sign_in(
+    browser_sign_in(
         page, clients_demo.THERAPIST_EMAIL, base_url=live_site.url, where="admin", password=password
     )
 
@@ -178,7 +178,7 @@ def test_therapist_assigns_to_the_couple_both_submit_and_the_timeline_shows_both
     ]:
         context = browser.new_context(viewport=PHONE)
         tab = context.new_page()
-        sign_in(tab, person.email, base_url=live_site.url, password=password)
+        browser_sign_in(tab, person.email, base_url=live_site.url, password=password)
         tab.get_by_role("link", name="Write week 1").click()
         readers = tab.locator("#readers").inner_text()
         assert "once you've both submitted week 1" in readers
@@ -203,7 +203,7 @@ def test_therapist_assigns_to_the_couple_both_submit_and_the_timeline_shows_both
 
 def test_a_lost_csrf_cookie_is_renewed_and_the_save_retried(jordan_week_2, live_site, page):
     jordan, assignment = jordan_week_2
-    sign_in(page, jordan.email, base_url=live_site.url)
+    browser_sign_in(page, jordan.email, base_url=live_site.url)
     page.goto(live_site.url + f"/portal/homework/{assignment.uuid}/week/2/")
     page.context.clear_cookies(name="csrftoken")
     page.get_by_label("What helped?").fill("Written after the token went away.")
@@ -215,7 +215,7 @@ def test_a_lost_csrf_cookie_is_renewed_and_the_save_retried(jordan_week_2, live_
 def test_two_tabs_the_stale_one_is_told_and_chooses(jordan_week_2, live_site, page):
     jordan, assignment = jordan_week_2
     url = live_site.url + f"/portal/homework/{assignment.uuid}/week/2/"
-    sign_in(page, jordan.email, base_url=live_site.url)
+    browser_sign_in(page, jordan.email, base_url=live_site.url)
     page.goto(url)
     other = page.context.new_page()
     other.goto(url)
@@ -244,7 +244,9 @@ def test_a_closed_week_and_a_form_with_problems_pass_axe_and_say_what_to_do(live
     assignments = homework_demo.seed(people, homework_demo.seed_practices(), None)
     jordan, assignment = people["jordan"], assignments["jordan"]
     page.set_viewport_size(PHONE)
-    sign_in(page, jordan.email, base_url=live_site.url, password=clients_demo.demo_password())
+    browser_sign_in(
+        page, jordan.email, base_url=live_site.url, password=clients_demo.demo_password()
+    )
     failures = {}
 
     page.goto(live_site.url + f"/portal/homework/{assignment.uuid}/week/1/")
@@ -301,7 +303,7 @@ def test_an_idle_sign_out_clears_the_cookies_yet_keeps_the_text_to_save(
     from clients.middleware import LAST_ACTIVITY
 
     jordan, assignment = jordan_week_2
-    sign_in(page, jordan.email, base_url=live_site.url)
+    browser_sign_in(page, jordan.email, base_url=live_site.url)
     page.goto(live_site.url + f"/portal/homework/{assignment.uuid}/week/2/")
     page.get_by_label("What helped?").fill("First thoughts.")
     page.get_by_role("status").filter(has_text="Saved at").wait_for()
@@ -318,7 +320,7 @@ def test_an_idle_sign_out_clears_the_cookies_yet_keeps_the_text_to_save(
     with page.context.expect_page() as new_tab:
         notice.get_by_role("link", name="Sign in again in a new tab").click()
     login = new_tab.value
-    sign_in(login, jordan.email, lands=r"/portal/signed-in/$")
+    browser_sign_in(login, jordan.email, lands=r"/portal/signed-in/$")
     login.close()
 
     page.bring_to_front()

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from .conftest import post_data
+from practice_site.builders import post_data
 
 pytestmark = pytest.mark.django_db
 

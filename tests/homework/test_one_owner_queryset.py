@@ -4,8 +4,7 @@ import pytest
 
 from clients.models import AuditEvent, Client, ClientLogEntry, Couple, TherapistOwnedQuerySet
 from homework.models import Assignment, Reflection, SessionSummary
-
-from .conftest import make_assignment, make_practice
+from practice_site.builders import make_assignment, make_practice
 
 pytestmark = pytest.mark.django_db
 

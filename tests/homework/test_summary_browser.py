@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from homework import pdf
 from practice_site import builders as b
-from tests.conftest import sign_in
+from tests.conftest import browser_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,7 @@ def test_therapist_asks_for_the_couples_summary_and_downloads_it(
     today = datetime.date.today()
     b.make_couple_story(couple, start_date=today - datetime.timedelta(weeks=3), weeks=3)
 
-    sign_in(page, couple.therapist.email, base_url=live_site.url, where="admin")
+    browser_sign_in(page, couple.therapist.email, base_url=live_site.url, where="admin")
     page.goto(f"{live_site.url}/admin/couples/{couple.pk}/")
 
     panel = page.locator("#session-summaries-section")
