@@ -13,6 +13,7 @@ from wagtail.permissions import policy_registry
 
 from clients.audit import record
 from clients.models import AuditEvent, Client, ClientLogEntry, Couple
+from practice_site.builders import make_client
 
 pytestmark = pytest.mark.django_db
 
@@ -100,10 +101,18 @@ def test_another_therapist_cannot_delete_our_couple(client, other_therapist, cou
 
 
 @pytest.mark.parametrize("name", LISTS)
-def test_lists_never_show_another_therapists_clients(therapist_client, outsider, name):
+def test_lists_never_show_another_therapists_clients(
+    client, therapist, other_therapist, outsider, name
+):
     record(None, AuditEvent.Action.VIEW, client=outsider)
+    Couple.objects.create(
+        partner_a=outsider, partner_b=make_client(other_therapist, "kim@example.org", "Kim Lowe")
+    )
 
-    response = therapist_client.get(reverse(name))
+    client.force_login(other_therapist)  # positive control: her own therapist sees Robin
+    assert "Robin" in client.get(reverse(name)).content.decode()
+    client.force_login(therapist)
+    response = client.get(reverse(name))
 
     assert response.status_code == 200
     assert "Robin" not in response.content.decode()

@@ -130,6 +130,8 @@ def test_dashboards_never_list_another_therapists_clients(
     client, other_therapist, assignment, client_profile, in_week_2, url
 ):
     submit(assignment, client_profile, 1)
+    client.force_login(assignment.therapist)  # positive control: her own therapist sees Jordan
+    assert "Jordan" in client.get(url).content.decode()
     client.force_login(other_therapist)
 
     assert "Jordan" not in client.get(url).content.decode()
