@@ -1,6 +1,7 @@
 import base64
 import datetime
 import json
+import logging
 import uuid
 from dataclasses import dataclass
 
@@ -31,6 +32,8 @@ from .recipients import ForOneRecipient, RecipientQuerySet
 
 # A practice asks at most this many questions: it sizes DATA_UPLOAD_MAX_MEMORY_SIZE.
 MAX_PROMPTS = 10
+
+logger = logging.getLogger(__name__)
 
 
 class Practice(index.Indexed, ClusterableModel):
@@ -985,6 +988,15 @@ def delete_summary_file(sender, instance, **kwargs):
 
 
 def delete_private_files(names):
+    """After the rows are gone: a storage that fails leaves the file, said in the log (its
+    name is the summary's id only), never an error page for a deletion already made."""
     storage = storages["private"]
     for name in names:
-        storage.delete(name)  # a missing file is no error
+        try:
+            storage.delete(name)  # a missing file is no error
+        except Exception as error:
+            logger.error(
+                "Private file %s could not be deleted (%s); delete it by hand.",
+                name,
+                type(error).__name__,
+            )

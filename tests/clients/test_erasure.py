@@ -420,3 +420,27 @@ def test_the_words_therapists_searched_for_leave_their_sessions_with_the_client(
 
 def sessions_holding(needle):
     return [s.session_key for s in Session.objects.all() if needle in repr(s.get_decoded())]
+
+
+def test_a_storage_that_fails_to_delete_is_logged_not_an_error_page(
+    monkeypatch, client_profile, django_capture_on_commit_callbacks, caplog
+):
+    from django.core.files.storage import InMemoryStorage, storages
+
+    class Unreachable(InMemoryStorage):
+        def delete(self, name):
+            raise ConnectionError("object store at 10.0.0.9 is down")
+
+    storages["private"]
+    monkeypatch.setitem(storages._storages, "private", Unreachable())
+    summary = b.make_summary(
+        client=client_profile, since=datetime.date(2026, 3, 1), until=datetime.date(2026, 3, 31)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_profile.erase()
+
+    assert not SessionSummary.objects.filter(pk=summary.pk).exists()
+    assert f"summaries/{summary.uuid}.pdf" in caplog.text
+    assert "ConnectionError" in caplog.text
+    assert "10.0.0.9" not in caplog.text
